@@ -1,0 +1,121 @@
+//! Typed records: one family (Attachment 1), one volunteer team, and the
+//! values both share. Decoding from YAML lives in `decode`.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::date::Date;
+
+/// A service code of the programme, printed as its number on every form.
+pub const NEED_CODES: [u8; 5] = [1, 2, 3, 4, 5];
+
+/// Returns the form's label for a service code (1 to 5).
+pub fn need_label(code: u8) -> &'static str {
+    match code {
+        1 => "子女学习辅导",
+        2 => "心理援助",
+        3 => "健康咨询与在线问诊",
+        4 => "生活帮扶",
+        _ => "其他",
+    }
+}
+
+/// Where a record came from: its file and its id (the file name without extension).
+#[derive(Debug, Clone, Serialize)]
+pub struct Source {
+    /// Path as given on the command line joined with the path under the records folder.
+    pub path: PathBuf,
+    /// File name without the extension.
+    pub id: String,
+}
+
+/// One family, as registered on Attachment 1.
+#[derive(Debug, Clone, Serialize)]
+pub struct Family {
+    pub source: Source,
+    pub university: String,
+    pub worker: Worker,
+    pub household: Household,
+    pub needs: Vec<u8>,
+    pub needs_summary: Option<String>,
+    pub team: String,
+    pub plan: String,
+    pub offline: Option<String>,
+    pub approval: Option<Approval>,
+    pub visits: Vec<Visit>,
+}
+
+/// The front-line medical worker whose family is served (医务人员).
+#[derive(Debug, Clone, Serialize)]
+pub struct Worker {
+    pub name: String,
+    pub gender: String,
+    pub hospital: String,
+    pub aided_hospital: String,
+    pub deployment: Option<String>,
+}
+
+/// The `family` block: household size, people and private contact data.
+#[derive(Debug, Clone, Serialize)]
+pub struct Household {
+    pub size: u32,
+    pub in_hubei: u32,
+    pub address: String,
+    pub phone: String,
+    pub elderly: u32,
+    pub elderly_health: Option<String>,
+    pub minors: u32,
+    pub grades: Vec<String>,
+}
+
+/// The university League committee's opinion (高校团委意见).
+#[derive(Debug, Clone, Serialize)]
+pub struct Approval {
+    pub opinion: String,
+    pub signer: String,
+    pub date: Date,
+}
+
+/// One follow-up visit (回访记录).
+#[derive(Debug, Clone, Serialize)]
+pub struct Visit {
+    pub date: Date,
+    pub mode: String,
+    pub note: Option<String>,
+}
+
+/// One volunteer team (`teams/<id>.yaml`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Team {
+    pub source: Source,
+    pub university: String,
+    pub name: String,
+    pub kind: String,
+    pub leader: Leader,
+    pub members: u32,
+    pub roster: Vec<Member>,
+}
+
+/// The team leader (志愿者团队负责人).
+#[derive(Debug, Clone, Serialize)]
+pub struct Leader {
+    pub name: String,
+    pub phone: String,
+}
+
+/// One volunteer on a team's roster.
+#[derive(Debug, Clone, Serialize)]
+pub struct Member {
+    pub name: String,
+    pub training: String,
+    pub skills: Vec<String>,
+}
+
+impl Family {
+    /// Returns the date the family was last followed up: its latest visit, else its approval.
+    pub fn last_contact(&self) -> Option<Date> {
+        let last_visit = self.visits.iter().map(|visit| visit.date).max();
+        last_visit.or(self.approval.as_ref().map(|approval| approval.date))
+    }
+}

@@ -1,0 +1,279 @@
+//! Figures per university and for the province, computed once from the
+//! valid records; both the HTML pages and the workbooks read from here.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::campaign::Campaign;
+use crate::date::Date;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::record::{Family, Team};
+
+/// Everything the outputs show, in report order.
+#[derive(Debug, Serialize)]
+pub struct Summary<'a> {
+    pub campaign: &'a Campaign,
+    pub as_of: Date,
+    pub universities: Vec<UniversityReport<'a>>,
+    pub totals: Figures,
+}
+
+/// Counts shown in one row of the province overview.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Figures {
+    pub families: u32,
+    pub elderly: u32,
+    pub minors: u32,
+    pub teams: u32,
+    pub volunteers: u32,
+    /// Families per service code; index 0 is code 1.
+    pub needs: [u32; 5],
+    pub approved: u32,
+    pub warnings: u32,
+}
+
+/// Whether a university's Attachment 2 was complete by its deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeadlineStatus {
+    /// Every family approved on or before the deadline.
+    Met,
+    /// Not complete yet, and the deadline has not passed as of the build date.
+    Pending,
+    /// Not complete by the deadline.
+    Missed,
+}
+
+/// One university: its figures, families, teams and warnings.
+#[derive(Debug, Serialize)]
+pub struct UniversityReport<'a> {
+    pub name: String,
+    /// Output folder name under the site root.
+    pub folder: String,
+    /// Whether the campaign file lists this university.
+    pub listed: bool,
+    pub deadline: Date,
+    pub deadline_status: DeadlineStatus,
+    pub figures: Figures,
+    /// Families sorted by id.
+    pub families: Vec<FamilyReport<'a>>,
+    /// Teams sorted by id.
+    pub teams: Vec<TeamReport<'a>>,
+    /// Warnings about this university's records, sorted by file and line.
+    pub warnings: Vec<&'a Diagnostic>,
+}
+
+/// One family with what the reports derive from it.
+#[derive(Debug, Serialize)]
+pub struct FamilyReport<'a> {
+    pub family: &'a Family,
+    /// File name of the family's Attachment 1 page inside the university folder.
+    pub page: String,
+    pub team: Option<&'a Team>,
+    /// Team member count, written in 志愿服务团队人数.
+    pub team_members: u32,
+    pub last_contact: Option<Date>,
+    /// Days from the last contact to the build date.
+    pub days_since_contact: Option<i64>,
+    pub overdue: bool,
+    pub warnings: u32,
+}
+
+/// One team and the families it serves.
+#[derive(Debug, Serialize)]
+pub struct TeamReport<'a> {
+    pub team: &'a Team,
+    /// Ids of the families it serves, sorted.
+    pub families: Vec<&'a str>,
+    /// Whether it serves 2 or 3 families, as the programme asks.
+    pub within_rule: bool,
+}
+
+impl<'a> Summary<'a> {
+    /// Computes every figure from valid records and the warnings found in them.
+    pub fn build(
+        campaign: &'a Campaign,
+        families: &'a [Family],
+        teams: &'a [Team],
+        diagnostics: &'a [Diagnostic],
+        as_of: Date,
+    ) -> Summary<'a> {
+        let mut names: Vec<String> = campaign.universities.iter().map(|u| u.name.clone()).collect();
+        let mut unlisted: Vec<String> = families
+            .iter()
+            .map(|family| &family.university)
+            .chain(teams.iter().map(|team| &team.university))
+            .filter(|name| campaign.university(name).is_none())
+            .cloned()
+            .collect();
+        unlisted.sort();
+        unlisted.dedup();
+        names.extend(unlisted);
+
+        let warnings_by_file = warnings_by_file(diagnostics);
+        let universities: Vec<UniversityReport<'a>> = names
+            .into_iter()
+            .map(|name| {
+                university_report(name, campaign, families, teams, &warnings_by_file, as_of)
+            })
+            .collect();
+
+        let mut totals = Figures::default();
+        for university in &universities {
+            totals.add(&university.figures);
+        }
+        Summary { campaign, as_of, universities, totals }
+    }
+}
+
+impl Figures {
+    fn add(&mut self, other: &Figures) {
+        self.families += other.families;
+        self.elderly += other.elderly;
+        self.minors += other.minors;
+        self.teams += other.teams;
+        self.volunteers += other.volunteers;
+        for (total, count) in self.needs.iter_mut().zip(other.needs) {
+            *total += count;
+        }
+        self.approved += other.approved;
+        self.warnings += other.warnings;
+    }
+}
+
+/// Returns the output folder of a university: the campaign's `folder`, else its name.
+pub fn folder_of(campaign: &Campaign, university: &str) -> String {
+    campaign
+        .university(university)
+        .and_then(|entry| entry.folder.clone())
+        .unwrap_or_else(|| university.to_owned())
+}
+
+fn warnings_by_file(diagnostics: &[Diagnostic]) -> HashMap<&Path, Vec<&Diagnostic>> {
+    let mut by_file: HashMap<&Path, Vec<&Diagnostic>> = HashMap::new();
+    for diagnostic in diagnostics.iter().filter(|d| d.check.severity == Severity::Warning) {
+        by_file.entry(diagnostic.file.as_path()).or_default().push(diagnostic);
+    }
+    by_file
+}
+
+fn university_report<'a>(
+    name: String,
+    campaign: &'a Campaign,
+    families: &'a [Family],
+    teams: &'a [Team],
+    warnings_by_file: &HashMap<&Path, Vec<&'a Diagnostic>>,
+    as_of: Date,
+) -> UniversityReport<'a> {
+    let deadline = campaign.deadline_of(&name);
+    let mut own_teams: Vec<&Team> = teams.iter().filter(|team| team.university == name).collect();
+    own_teams.sort_by(|left, right| left.source.id.cmp(&right.source.id));
+    let team_by_id: HashMap<&str, &Team> =
+        own_teams.iter().map(|team| (team.source.id.as_str(), *team)).collect();
+
+    let mut own_families: Vec<&Family> =
+        families.iter().filter(|family| family.university == name).collect();
+    own_families.sort_by(|left, right| left.source.id.cmp(&right.source.id));
+
+    let mut warnings: Vec<&Diagnostic> = Vec::new();
+    let warnings_of = |path: &Path| warnings_by_file.get(path).map_or(&[][..], Vec::as_slice);
+    let family_reports: Vec<FamilyReport<'a>> = own_families
+        .iter()
+        .map(|family| {
+            let team = team_by_id.get(family.team.as_str()).copied();
+            let own_warnings = warnings_of(&family.source.path);
+            warnings.extend_from_slice(own_warnings);
+            family_report(family, team, own_warnings, campaign, as_of)
+        })
+        .collect();
+
+    let team_reports: Vec<TeamReport<'a>> = own_teams
+        .iter()
+        .map(|team| {
+            warnings.extend_from_slice(warnings_of(&team.source.path));
+            let mut served: Vec<&str> = own_families
+                .iter()
+                .filter(|family| family.team == team.source.id)
+                .map(|family| family.source.id.as_str())
+                .collect();
+            served.sort_unstable();
+            let within_rule = (2..=3).contains(&served.len());
+            TeamReport { team, families: served, within_rule }
+        })
+        .collect();
+    crate::diagnostic::sort_refs(&mut warnings);
+
+    let figures = figures_of(&family_reports, &own_teams, warnings.len());
+    let deadline_status = deadline_status(&own_families, deadline, as_of);
+    UniversityReport {
+        folder: folder_of(campaign, &name),
+        listed: campaign.university(&name).is_some(),
+        name,
+        deadline,
+        deadline_status,
+        figures,
+        families: family_reports,
+        teams: team_reports,
+        warnings,
+    }
+}
+
+fn family_report<'a>(
+    family: &'a Family,
+    team: Option<&'a Team>,
+    warnings: &[&Diagnostic],
+    campaign: &Campaign,
+    as_of: Date,
+) -> FamilyReport<'a> {
+    let last_contact = family.last_contact();
+    let days_since_contact = last_contact.map(|date| as_of.days_since(date));
+    let in_service = family.approval.is_some();
+    let overdue = in_service
+        && days_since_contact.is_some_and(|days| days > i64::from(campaign.visit_interval_days));
+    FamilyReport {
+        family,
+        page: format!("{}.html", family.source.id),
+        team,
+        team_members: team.map_or(0, |team| team.members),
+        last_contact,
+        days_since_contact,
+        overdue,
+        warnings: warnings.len() as u32,
+    }
+}
+
+fn figures_of(families: &[FamilyReport], teams: &[&Team], warnings: usize) -> Figures {
+    let mut figures = Figures {
+        families: families.len() as u32,
+        teams: teams.len() as u32,
+        volunteers: teams.iter().map(|team| team.members).sum(),
+        warnings: warnings as u32,
+        ..Figures::default()
+    };
+    for report in families {
+        let family = report.family;
+        figures.elderly += family.household.elderly;
+        figures.minors += family.household.minors;
+        figures.approved += u32::from(family.approval.is_some());
+        for &code in &family.needs {
+            figures.needs[usize::from(code - 1)] += 1;
+        }
+    }
+    figures
+}
+
+fn deadline_status(families: &[&Family], deadline: Date, as_of: Date) -> DeadlineStatus {
+    let complete = !families.is_empty()
+        && families.iter().all(|family| {
+            family.approval.as_ref().is_some_and(|approval| approval.date <= deadline)
+        });
+    if complete {
+        DeadlineStatus::Met
+    } else if as_of <= deadline {
+        DeadlineStatus::Pending
+    } else {
+        DeadlineStatus::Missed
+    }
+}
