@@ -2,10 +2,19 @@
 //! programme into validated HTML reports and Attachment 2 workbooks.
 
 pub mod campaign;
+pub mod check;
+pub mod cli;
 pub mod date;
+pub mod decode;
+pub mod form;
+pub mod load;
 pub mod diagnostic;
+pub mod emit;
 pub mod error;
 pub mod record;
+pub mod run;
 pub mod render;
 pub mod summary;
 pub mod workbook;
+pub mod locate;
+pub mod output;

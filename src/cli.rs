@@ -1,0 +1,103 @@
+//! Command-line arguments as typed by the user, and their resolution into
+//! the options each command runs with.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::date::Date;
+use crate::error::Error;
+use crate::load::LoadOptions;
+
+/// Turns YAML records of a volunteer pairing programme into validated HTML reports
+/// and Attachment 2 workbooks.
+#[derive(Debug, Parser)]
+#[command(name = "shoulashou", version, about)]
+pub struct Arguments {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Print only diagnostics and failures, no progress or summary lines
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate every record, then render the site and the workbooks
+    Build(BuildArguments),
+    /// Validate every record without writing anything
+    Check(CheckArguments),
+}
+
+/// Options shared by `check` and `build`.
+#[derive(Debug, Args)]
+pub struct CommonArguments {
+    /// Folder of record files
+    #[arg(long, value_name = "DIR", default_value = "records")]
+    pub records: PathBuf,
+    /// Campaign file [default: campaign.yaml when present]
+    #[arg(long, value_name = "FILE")]
+    pub campaign: Option<PathBuf>,
+    /// Date the follow-up checks count from, as YYYY-MM-DD [default: today]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub as_of: Option<Date>,
+    /// Treat warnings as errors
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+/// Options of `build`.
+#[derive(Debug, Args)]
+pub struct BuildArguments {
+    #[command(flatten)]
+    pub common: CommonArguments,
+    /// Output folder, replaced as a whole after a successful build
+    #[arg(long, value_name = "DIR", default_value = "site")]
+    pub out: PathBuf,
+    /// Folder whose files override the built-in templates of the same name
+    #[arg(long, value_name = "DIR", default_value = "templates")]
+    pub templates: PathBuf,
+    /// Show phone numbers and street addresses in full in the HTML pages
+    #[arg(long)]
+    pub unmasked: bool,
+    /// Replace the output folder even if shoulashou did not write it
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Options of `check`.
+#[derive(Debug, Args)]
+pub struct CheckArguments {
+    #[command(flatten)]
+    pub common: CommonArguments,
+    /// Diagnostics as text for people or as one JSON document on stdout
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// How `check` prints diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    Date::parse(text).ok_or_else(|| format!("`{text}` is not a valid date; write YYYY-MM-DD, for example 2020-03-01"))
+}
+
+impl CommonArguments {
+    /// Resolves defaults: the campaign file when present, today's date.
+    pub fn load_options(&self) -> Result<LoadOptions, Error> {
+        let campaign = match &self.campaign {
+            Some(path) => Some(path.clone()),
+            None => Some(PathBuf::from("campaign.yaml")).filter(|path| Path::new(path).is_file()),
+        };
+        Ok(LoadOptions {
+            records: self.records.clone(),
+            campaign,
+            as_of: self.as_of.unwrap_or_else(Date::today),
+        })
+    }
+}

@@ -1,0 +1,255 @@
+//! Finds the record files under the records folder, reads and decodes each
+//! one on all cores, runs every check and resolves each diagnostic's line
+//! and column. Nothing here writes a file.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde_yaml::Value;
+use walkdir::{DirEntry, WalkDir};
+
+use crate::campaign::Campaign;
+use crate::check;
+use crate::date::Date;
+use crate::decode::Decoder;
+use crate::diagnostic::{self as checks, Diagnostic, Position};
+use crate::error::Error;
+use crate::form;
+use crate::locate::SourceMap;
+use crate::record::{Family, Source, Team};
+
+/// Where the records are and which date the follow-up checks use.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    pub records: PathBuf,
+    /// The campaign file, when one is used.
+    pub campaign: Option<PathBuf>,
+    pub as_of: Date,
+}
+
+/// Valid records, the campaign and every problem found.
+#[derive(Debug)]
+pub struct Loaded {
+    pub campaign: Campaign,
+    pub families: Vec<Family>,
+    pub teams: Vec<Team>,
+    /// Sorted by file, line and column.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Sources of the files that have diagnostics, for printing snippets.
+    pub sources: HashMap<PathBuf, String>,
+    /// Number of record files read.
+    pub records_read: usize,
+}
+
+impl Loaded {
+    /// Returns the number of errors.
+    pub fn error_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// Returns the number of warnings.
+    pub fn warning_count(&self) -> usize {
+        self.diagnostics.len() - self.error_count()
+    }
+}
+
+/// What kind of record a file holds, from its place in the folder tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Family,
+    Team,
+}
+
+enum Decoded {
+    Family(Family),
+    Team(Team),
+    Invalid,
+}
+
+/// Loads and checks every record. Fails only when the records folder or the
+/// campaign file cannot be used at all; problems in records are diagnostics.
+pub fn load(options: &LoadOptions) -> Result<Loaded, Error> {
+    let mut diagnostics = Vec::new();
+    let campaign = match &options.campaign {
+        Some(path) => load_campaign(path, &mut diagnostics)?,
+        None => Campaign::default(),
+    };
+
+    let (files, walk_problems) = find_records(&options.records)?;
+    diagnostics.extend(walk_problems);
+    let decoded: Vec<(Decoded, Vec<Diagnostic>)> = files
+        .par_iter()
+        .map(|(path, kind)| decode_file(path, *kind, &campaign, options.as_of))
+        .collect();
+
+    let mut families = Vec::new();
+    let mut teams = Vec::new();
+    for (record, problems) in decoded {
+        diagnostics.extend(problems);
+        match record {
+            Decoded::Family(family) => families.push(family),
+            Decoded::Team(team) => teams.push(team),
+            Decoded::Invalid => {}
+        }
+    }
+    diagnostics.extend(check::across(&families, &teams, &campaign));
+
+    let sources = resolve_positions(&mut diagnostics);
+    checks::sort(&mut diagnostics);
+    Ok(Loaded { campaign, families, teams, diagnostics, sources, records_read: files.len() })
+}
+
+fn load_campaign(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Campaign, Error> {
+    let source = match read_source(path) {
+        Ok(source) => source,
+        Err(problem) if path.exists() => {
+            diagnostics.push(problem);
+            return Ok(Campaign::default());
+        }
+        Err(_) => {
+            let message = format!("the campaign file {} does not exist", path.display());
+            return Err(Error::Usage(message));
+        }
+    };
+    let mut decoder = Decoder::new(path);
+    let campaign = match parse(path, &source) {
+        Ok(value) => form::campaign(&mut decoder, &value),
+        Err(problem) => {
+            decoder.diagnostics.push(problem);
+            None
+        }
+    };
+    diagnostics.append(&mut decoder.diagnostics);
+    Ok(campaign.unwrap_or_default())
+}
+
+/// Lists record files in a stable order, skipping names that start with `.` or `_`.
+fn find_records(root: &Path) -> Result<(Vec<(PathBuf, Kind)>, Vec<Diagnostic>), Error> {
+    if !root.is_dir() {
+        let message = format!("the records folder {} does not exist or is not a folder", root.display());
+        return Err(Error::Usage(message));
+    }
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    let walker = WalkDir::new(root).sort_by_file_name().into_iter();
+    for entry in walker.filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry)) {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() && is_yaml(entry.path()) => {
+                files.push((entry.path().to_path_buf(), kind_of(entry.path())));
+            }
+            Ok(_) => {}
+            Err(error) => {
+                let path = error.path().unwrap_or(root).to_path_buf();
+                let message = format!("could not read {}: {error}", path.display());
+                let hint = "check that the file or folder exists and that you may read it";
+                problems.push(Diagnostic::new(checks::UNREADABLE_FILE, path, "", message, hint).at(line_one(), line_one()));
+            }
+        }
+    }
+    Ok((files, problems))
+}
+
+fn is_hidden(entry: &DirEntry) -> bool {
+    let name = entry.file_name().to_string_lossy();
+    name.starts_with('.') || name.starts_with('_')
+}
+
+fn is_yaml(path: &Path) -> bool {
+    path.extension()
+        .and_then(|extension| extension.to_str())
+        .is_some_and(|extension| extension.eq_ignore_ascii_case("yaml") || extension.eq_ignore_ascii_case("yml"))
+}
+
+fn kind_of(path: &Path) -> Kind {
+    let parent = path.parent().and_then(Path::file_name);
+    if parent.is_some_and(|name| name == "teams") { Kind::Team } else { Kind::Family }
+}
+
+fn decode_file(path: &Path, kind: Kind, campaign: &Campaign, as_of: Date) -> (Decoded, Vec<Diagnostic>) {
+    let value = match read_source(path).and_then(|source| parse(path, &source)) {
+        Ok(value) => value,
+        Err(problem) => return (Decoded::Invalid, vec![problem]),
+    };
+    let mut decoder = Decoder::new(path);
+    let source = Source { path: path.to_path_buf(), id: form::record_id(path) };
+    let decoded = match kind {
+        Kind::Family => form::family(&mut decoder, &value, source).map(|family| {
+            let follow_up_invalid = decoder.diagnostics.iter().any(|d| {
+                d.is_error() && (d.key_path.starts_with("approval") || d.key_path.starts_with("visits"))
+            });
+            let found = check::family(&family, campaign, as_of);
+            // A broken approval or visit is already an error; guessing the
+            // follow-up state from what is left would only add noise.
+            decoder.diagnostics.extend(found.into_iter().filter(|d| {
+                !follow_up_invalid || (d.check != checks::NOT_APPROVED && d.check != checks::VISIT_OVERDUE)
+            }));
+            decoder.diagnostics.extend(check::full_width_values(path, &check::family_short_values(&family)));
+            Decoded::Family(family)
+        }),
+        Kind::Team => form::team(&mut decoder, &value, source).map(|team| {
+            decoder.diagnostics.extend(check::team(&team));
+            decoder.diagnostics.extend(check::full_width_values(path, &check::team_short_values(&team)));
+            Decoded::Team(team)
+        }),
+    };
+    (decoded.unwrap_or(Decoded::Invalid), decoder.diagnostics)
+}
+
+/// Reads a file as UTF-8 text, dropping a byte-order mark.
+pub fn read_source(path: &Path) -> Result<String, Diagnostic> {
+    let unreadable = |message: String, hint: &str| {
+        Diagnostic::new(checks::UNREADABLE_FILE, path, "", message, hint).at(line_one(), line_one())
+    };
+    let bytes = fs::read(path).map_err(|error| {
+        unreadable(format!("could not read {}: {error}", path.display()), "check that the file exists and that you may read it")
+    })?;
+    let text = String::from_utf8(bytes).map_err(|error| {
+        let message = format!("{} is not UTF-8 text (invalid byte at offset {})", path.display(), error.utf8_error().valid_up_to());
+        unreadable(message, "open the file in your editor and save it with the encoding UTF-8")
+    })?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    })
+}
+
+fn parse(path: &Path, source: &str) -> Result<Value, Diagnostic> {
+    serde_yaml::from_str(source).map_err(|error| {
+        let position = error.location().map_or(line_one(), |location| Position { line: location.line(), column: location.column() });
+        let message = format!("the file is not valid YAML: {error}");
+        let hint = "each line is `key: value` with a space after the colon, and nested keys are indented with spaces";
+        Diagnostic::new(checks::YAML_SYNTAX, path, "", message, hint).at(position, position)
+    })
+}
+
+fn line_one() -> Position {
+    Position { line: 1, column: 1 }
+}
+
+/// Fills in the line and column of every diagnostic from its key path,
+/// reading each file that has diagnostics once. Returns those sources.
+fn resolve_positions(diagnostics: &mut [Diagnostic]) -> HashMap<PathBuf, String> {
+    let mut files: Vec<PathBuf> = diagnostics.iter().map(|d| d.file.clone()).collect();
+    files.sort();
+    files.dedup();
+    let sources: HashMap<PathBuf, (String, SourceMap)> = files
+        .into_par_iter()
+        .filter_map(|file| {
+            let source = read_source(&file).ok()?;
+            let map = SourceMap::build(&source);
+            Some((file, (source, map)))
+        })
+        .collect();
+    for diagnostic in diagnostics.iter_mut().filter(|d| !d.located) {
+        let (start, end) = match sources.get(&diagnostic.file) {
+            Some((_, map)) => map.resolve(&diagnostic.key_path, diagnostic.part),
+            None => (line_one(), line_one()),
+        };
+        diagnostic.start = start;
+        diagnostic.end = end;
+        diagnostic.located = true;
+    }
+    sources.into_iter().map(|(file, (source, _))| (file, source)).collect()
+}

@@ -1,0 +1,132 @@
+//! The commands: `check` validates and prints diagnostics, `build` also
+//! renders the site and workbooks into a staging folder and swaps it in.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::cli::{Arguments, BuildArguments, CheckArguments, Command, CommonArguments, Format};
+use crate::emit;
+use crate::error::Error;
+use crate::load::{self, Loaded};
+use crate::output::{self, Staging};
+use crate::render::{self, RenderOptions};
+use crate::summary::Summary;
+use crate::workbook;
+
+/// Exit status: the records are valid (warnings allowed) and any output was written.
+pub const EXIT_OK: u8 = 0;
+/// Exit status: at least one record is invalid.
+pub const EXIT_INVALID: u8 = 1;
+/// Exit status: bad usage, or a file could not be read or written.
+pub const EXIT_FAILURE: u8 = 2;
+
+/// Runs one command and returns its exit status.
+pub fn run(arguments: Arguments) -> u8 {
+    let result = match &arguments.command {
+        Command::Check(check) => run_check(check, arguments.quiet),
+        Command::Build(build) => run_build(build, arguments.quiet),
+    };
+    match result {
+        Ok(status) => status,
+        Err(error) => {
+            eprintln!("error: {error}");
+            EXIT_FAILURE
+        }
+    }
+}
+
+fn run_check(arguments: &CheckArguments, quiet: bool) -> Result<u8, Error> {
+    let loaded = load::load(&arguments.common.load_options()?)?;
+    if arguments.format == Format::Json {
+        let report = emit::json_report(&loaded.diagnostics, loaded.records_read);
+        // Serializing plain structs of strings and numbers cannot fail.
+        let json = serde_json::to_string_pretty(&report).expect("diagnostics serialize to JSON");
+        println!("{json}");
+    } else {
+        print_diagnostics(&loaded, quiet);
+    }
+    Ok(status_of(&loaded, &arguments.common))
+}
+
+fn run_build(arguments: &BuildArguments, quiet: bool) -> Result<u8, Error> {
+    let started = Instant::now();
+    let options = arguments.common.load_options()?;
+    output::ensure_outside(&arguments.out, &[&options.records, &arguments.templates])?;
+    let loaded = load::load(&options)?;
+    print_diagnostics(&loaded, quiet);
+    let status = status_of(&loaded, &arguments.common);
+    if status != EXIT_OK {
+        eprintln!("error: the build stopped because of the errors above; nothing was written");
+        return Ok(status);
+    }
+
+    let summary = Summary::build(&loaded.campaign, &loaded.families, &loaded.teams, &loaded.diagnostics, options.as_of);
+    let render_options = RenderOptions {
+        masked: !arguments.unmasked,
+        templates_dir: Some(arguments.templates.clone()).filter(|dir| dir.is_dir()),
+    };
+    let staging = Staging::create(&arguments.out, arguments.force)?;
+    match write_outputs(&summary, &render_options, &staging.dir) {
+        Ok((pages, workbooks)) => {
+            staging.commit()?;
+            if !quiet {
+                eprintln!(
+                    "wrote {pages} pages and {workbooks} workbooks to {} in {:.2} s",
+                    arguments.out.display(),
+                    started.elapsed().as_secs_f64()
+                );
+            }
+            Ok(EXIT_OK)
+        }
+        Err(error) => {
+            staging.discard();
+            Err(error)
+        }
+    }
+}
+
+/// Writes every page and workbook into `dir`; returns how many of each.
+fn write_outputs(summary: &Summary, options: &RenderOptions, dir: &Path) -> Result<(usize, usize), Error> {
+    let pages = render::render_site(summary, options, dir)?;
+    let mut workbooks: Vec<PathBuf> = vec![dir.join(workbook::PROVINCE_WORKBOOK)];
+    workbook::write_province(summary, &workbooks[0])?;
+    let university_books: Vec<PathBuf> = summary
+        .universities
+        .par_iter()
+        .map(|report| {
+            let folder = dir.join(&report.folder);
+            std::fs::create_dir_all(&folder).map_err(|error| Error::io(&folder, error))?;
+            let path = folder.join(workbook::university_workbook_name(&report.name));
+            workbook::write_university(report, &path)?;
+            Ok(path)
+        })
+        .collect::<Result<_, Error>>()?;
+    workbooks.extend(university_books);
+    Ok((pages.len(), workbooks.len()))
+}
+
+fn status_of(loaded: &Loaded, common: &CommonArguments) -> u8 {
+    let blocking_warnings = common.deny_warnings && loaded.warning_count() > 0;
+    if loaded.diagnostics.iter().any(|d| d.check.code == crate::diagnostic::UNREADABLE_FILE.code) {
+        EXIT_FAILURE
+    } else if loaded.error_count() > 0 || blocking_warnings {
+        EXIT_INVALID
+    } else {
+        EXIT_OK
+    }
+}
+
+fn print_diagnostics(loaded: &Loaded, quiet: bool) {
+    let stderr = std::io::stderr();
+    let mut stderr = stderr.lock();
+    for diagnostic in &loaded.diagnostics {
+        let _ = writeln!(stderr, "{}", emit::render_text(diagnostic, &loaded.sources));
+    }
+    if !quiet || !loaded.diagnostics.is_empty() {
+        let line = emit::count_line(loaded.error_count(), loaded.warning_count(), loaded.records_read);
+        let _ = writeln!(stderr, "{line}");
+    }
+}
