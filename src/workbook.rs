@@ -1,26 +1,828 @@
-//! Attachment 2 workbooks (信息汇总表), laid out like the official form.
+//! Attachment 2 workbooks (信息汇总表), laid out like the official form: a
+//! merged title row, the nine headers, one row per family, then the note on
+//! service codes. Phone numbers and addresses are not among the columns.
 
+use std::borrow::Cow;
 use std::path::Path;
 
+use rust_xlsxwriter::{
+    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, IgnoreError, Workbook,
+    Worksheet, XlsxError,
+};
+use unicode_width::UnicodeWidthStr;
+
+use crate::campaign::Campaign;
+use crate::date::Date;
 use crate::error::Error;
-use crate::summary::{Summary, UniversityReport};
+use crate::record::{NEED_CODES, need_label};
+use crate::summary::{FamilyReport, Summary, UniversityReport};
 
 /// File name of the province-wide workbook.
 pub const PROVINCE_WORKBOOK: &str = "附件2-信息汇总表-全省.xlsx";
+
+/// Name of the only worksheet, the form's own name.
+pub const SHEET_NAME: &str = "信息汇总表";
+
+/// Record keys behind each column, named in error messages.
+const RECORD_KEYS: [&str; 9] = [
+    "university",
+    "worker.name",
+    "worker.hospital",
+    "worker.aided_hospital",
+    "family.size",
+    "family.elderly",
+    "family.minors",
+    "team",
+    "needs",
+];
+
+/// Column headers of the form, in its order.
+pub const HEADERS: [&str; 9] = [
+    "高校",
+    "医务人员姓名",
+    "所属医院",
+    "援助医院",
+    "家庭人数",
+    "老年人数",
+    "未成年人数",
+    "志愿服务团队人数",
+    "服务内容",
+];
+
+/// Excel's limit on the length of one cell's text, in UTF-16 code units.
+const MAX_CELL_TEXT: usize = 32_767;
+
+/// Column widths in Excel character units, where a CJK character counts 2.
+const MIN_COLUMN_WIDTH: usize = 6;
+const MAX_COLUMN_WIDTH: usize = 60;
+const COLUMN_PADDING: usize = 2;
+
+const TITLE_ROW: u32 = 0;
+const HEADER_ROW: u32 = 1;
+const FIRST_DATA_ROW: u32 = 2;
+const LAST_COLUMN: u16 = HEADERS.len() as u16 - 1;
+const SERVICE_COLUMN: u16 = 8;
+
+/// Paper size code for A4 in the SpreadsheetML page setup.
+const PAPER_A4: u8 = 9;
 
 /// Returns the file name of one university's workbook.
 pub fn university_workbook_name(university: &str) -> String {
     format!("附件2-信息汇总表-{university}.xlsx")
 }
 
+/// Returns the form's title for a campaign, such as
+/// `与抗疫一线医务人员家庭手拉手专项志愿服务信息汇总表`.
+pub fn form_title(campaign: &Campaign) -> String {
+    format!("{}{SHEET_NAME}", campaign.title)
+}
+
+/// Returns the note printed under the table, built from the service code labels.
+pub fn service_note() -> String {
+    let codes: Vec<String> = NEED_CODES
+        .iter()
+        .map(|&code| format!("{code}：{}", need_label(code)))
+        .collect();
+    format!("备注：服务内容填数字，{}", codes.join(" "))
+}
+
 /// Writes the workbook of one university to `path`.
-pub fn write_university(report: &UniversityReport, path: &Path) -> Result<(), Error> {
-    let _ = (report, path);
-    Ok(())
+///
+/// The campaign supplies the title, and the university's deadline becomes the
+/// document's creation date, so that two builds write identical bytes.
+pub fn write_university(
+    report: &UniversityReport,
+    campaign: &Campaign,
+    path: &Path,
+) -> Result<(), Error> {
+    let rows = rows_of(std::slice::from_ref(report));
+    let document = Document {
+        campaign,
+        subject: &report.name,
+        created: report.deadline,
+    };
+    write_workbook(&document, &rows, path)
 }
 
 /// Writes the province-wide workbook, every university in report order, to `path`.
+///
+/// The campaign's default deadline becomes the document's creation date.
 pub fn write_province(summary: &Summary, path: &Path) -> Result<(), Error> {
-    let _ = (summary, path);
+    let rows = rows_of(&summary.universities);
+    let campaign = summary.campaign;
+    let document = Document {
+        campaign,
+        subject: "全省",
+        created: campaign.deadline,
+    };
+    write_workbook(&document, &rows, path)
+}
+
+/// Document properties of one workbook: the campaign, a subject and a creation date.
+struct Document<'a> {
+    campaign: &'a Campaign,
+    subject: &'a str,
+    created: Date,
+}
+
+/// One family's row, with the record file it came from for error messages.
+struct Row<'a> {
+    source: &'a Path,
+    cells: [Cell<'a>; 9],
+}
+
+enum Cell<'a> {
+    Text(Cow<'a, str>),
+    Number(u32),
+}
+
+/// The formats of the form, created once per workbook.
+struct Formats {
+    title: Format,
+    header: Format,
+    text: Format,
+    number: Format,
+    note: Format,
+}
+
+fn rows_of<'a>(reports: &'a [UniversityReport<'a>]) -> Vec<Row<'a>> {
+    reports
+        .iter()
+        .flat_map(|report| {
+            report
+                .families
+                .iter()
+                .map(|family| row_of(&report.name, family))
+        })
+        .collect()
+}
+
+fn row_of<'a>(university: &'a str, report: &'a FamilyReport<'a>) -> Row<'a> {
+    let family = report.family;
+    let needs: Vec<String> = family.needs.iter().map(u8::to_string).collect();
+    let text = |value: &'a str| Cell::Text(Cow::Borrowed(value));
+    Row {
+        source: &family.source.path,
+        cells: [
+            text(university),
+            text(&family.worker.name),
+            text(&family.worker.hospital),
+            text(&family.worker.aided_hospital),
+            Cell::Number(family.household.size),
+            Cell::Number(family.household.elderly),
+            Cell::Number(family.household.minors),
+            Cell::Number(report.team_members),
+            Cell::Text(Cow::Owned(needs.join("、"))),
+        ],
+    }
+}
+
+fn write_workbook(document: &Document, rows: &[Row], path: &Path) -> Result<(), Error> {
+    check_text_lengths(rows, path)?;
+    let widths = column_widths(rows);
+    let xlsx_error = |error: XlsxError| workbook_error(path, error);
+
+    let mut workbook = Workbook::new();
+    workbook.set_properties(&properties(document).map_err(xlsx_error)?);
+    let formats = formats();
+    // Constant memory mode streams each finished row to a temporary file, so
+    // rows must be written top to bottom. Merged ranges, formats, column
+    // widths and page setup still work because they are stored apart from
+    // the cells and written when the workbook is saved.
+    let sheet = workbook
+        .add_worksheet_with_constant_memory()
+        .map_err(xlsx_error)?;
+    set_up_sheet(sheet, &widths, rows.len()).map_err(xlsx_error)?;
+    write_cells(sheet, &form_title(document.campaign), rows, &formats).map_err(xlsx_error)?;
+
+    workbook.save(path).map_err(xlsx_error)
+}
+
+fn properties(document: &Document) -> Result<DocProperties, XlsxError> {
+    let (year, month, day) = document.created.ymd();
+    // `Date` keeps month in 1..=12 and day in 1..=31, so the casts are exact.
+    let created = u16::try_from(year)
+        .ok()
+        .and_then(|year| ExcelDateTime::from_ymd(year, month as u8, day as u8).ok())
+        .ok_or_else(|| {
+            XlsxError::ParameterError(format!(
+                "deadline {} is outside the years 1900 to 9999 that Excel supports. \
+                 Fix `deadline` in campaign.yaml.",
+                document.created
+            ))
+        })?;
+    Ok(DocProperties::new()
+        .set_title(form_title(document.campaign))
+        .set_subject(document.subject)
+        .set_author(&document.campaign.issuer)
+        .set_creation_datetime(&created))
+}
+
+fn formats() -> Formats {
+    let bordered = Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::VerticalCenter);
+    Formats {
+        title: Format::new()
+            .set_bold()
+            .set_font_size(16)
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::VerticalCenter),
+        header: bordered
+            .clone()
+            .set_bold()
+            .set_align(FormatAlign::Center)
+            .set_text_wrap(),
+        text: bordered.clone().set_text_wrap(),
+        number: bordered.set_align(FormatAlign::Center),
+        note: Format::new().set_align(FormatAlign::Left),
+    }
+}
+
+fn set_up_sheet(
+    sheet: &mut Worksheet,
+    widths: &[f64; 9],
+    row_count: usize,
+) -> Result<(), XlsxError> {
+    sheet.set_name(SHEET_NAME)?;
+    for (column, &width) in (0..).zip(widths) {
+        sheet.set_column_width(column, width)?;
+    }
+    sheet.set_freeze_panes(FIRST_DATA_ROW, 0)?;
+    sheet
+        .set_landscape()
+        .set_paper_size(PAPER_A4)
+        .set_print_fit_to_pages(1, 0);
+    sheet.set_print_center_horizontally(true);
+    sheet.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
+
+    // Codes such as `1、2` are text, so a lone `3` is text too, and Excel
+    // would mark it as a number stored as text without this.
+    if row_count > 0 {
+        let last_row = FIRST_DATA_ROW + row_count as u32 - 1;
+        let service = SERVICE_COLUMN;
+        sheet.ignore_error_range(
+            FIRST_DATA_ROW,
+            service,
+            last_row,
+            service,
+            IgnoreError::NumberStoredAsText,
+        )?;
+    }
     Ok(())
+}
+
+fn write_cells(
+    sheet: &mut Worksheet,
+    title: &str,
+    rows: &[Row],
+    formats: &Formats,
+) -> Result<(), XlsxError> {
+    // Row heights must be set before the row is written in constant memory mode.
+    sheet.set_row_height(TITLE_ROW, 30)?;
+    sheet.merge_range(TITLE_ROW, 0, TITLE_ROW, LAST_COLUMN, title, &formats.title)?;
+    for (column, header) in (0..).zip(HEADERS) {
+        sheet.write_string_with_format(HEADER_ROW, column, header, &formats.header)?;
+    }
+
+    let mut row_number = FIRST_DATA_ROW;
+    for row in rows {
+        for (column, cell) in (0..).zip(&row.cells) {
+            match cell {
+                Cell::Text(text) => sheet.write_string_with_format(
+                    row_number,
+                    column,
+                    text.as_ref(),
+                    &formats.text,
+                )?,
+                Cell::Number(number) => {
+                    sheet.write_number_with_format(row_number, column, *number, &formats.number)?
+                }
+            };
+        }
+        row_number += 1;
+    }
+
+    // One blank row separates the table from the note, as on the form.
+    let note_row = row_number + 1;
+    sheet.merge_range(
+        note_row,
+        0,
+        note_row,
+        LAST_COLUMN,
+        &service_note(),
+        &formats.note,
+    )?;
+    Ok(())
+}
+
+/// Rejects any cell text over Excel's limit, naming the record it came from,
+/// before the workbook file is created.
+fn check_text_lengths(rows: &[Row], path: &Path) -> Result<(), Error> {
+    for row in rows {
+        for (column, cell) in row.cells.iter().enumerate() {
+            let Cell::Text(text) = cell else { continue };
+            let length = text.encode_utf16().count();
+            if length > MAX_CELL_TEXT {
+                let message = format!(
+                    "{} (`{}`) in {} is {length} characters long, more than the \
+                     {MAX_CELL_TEXT} an Excel cell can contain. Shorten it in that record.",
+                    HEADERS[column],
+                    RECORD_KEYS[column],
+                    row.source.display()
+                );
+                return Err(Error::Workbook {
+                    path: path.to_owned(),
+                    message,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Returns each column's width: its longest value or header, plus padding,
+/// kept between the minimum and maximum (longer text wraps).
+fn column_widths(rows: &[Row]) -> [f64; 9] {
+    let mut longest = HEADERS.map(UnicodeWidthStr::width);
+    for row in rows {
+        for (max, cell) in longest.iter_mut().zip(&row.cells) {
+            let width = match cell {
+                Cell::Text(text) => text.width(),
+                Cell::Number(number) => number.to_string().len(),
+            };
+            *max = (*max).max(width);
+        }
+    }
+    longest.map(|width| {
+        let padded = (width + COLUMN_PADDING).clamp(MIN_COLUMN_WIDTH, MAX_COLUMN_WIDTH);
+        padded as f64
+    })
+}
+
+fn workbook_error(path: &Path, error: XlsxError) -> Error {
+    match error {
+        XlsxError::IoError(source) => Error::io(path, source),
+        XlsxError::TempFileError(folder, source) => Error::io(folder, source),
+        other => Error::Workbook {
+            path: path.to_owned(),
+            message: other.to_string(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+    use std::path::PathBuf;
+
+    use calamine::{Data, Dimensions, Range, Reader, Xlsx, open_workbook};
+
+    use super::*;
+    use crate::record::{Family, Household, Leader, Source, Team, Worker};
+
+    const NOTE: &str = "备注：服务内容填数字，1：子女学习辅导 2：心理援助 \
+                        3：健康咨询与在线问诊 4：生活帮扶 5：其他";
+    const TITLE: &str = "与抗疫一线医务人员家庭手拉手专项志愿服务信息汇总表";
+
+    struct Fixture {
+        campaign: Campaign,
+        families: Vec<Family>,
+        teams: Vec<Team>,
+    }
+
+    impl Fixture {
+        fn summary(&self) -> Summary<'_> {
+            let as_of = Date::from_ymd(2020, 2, 24).unwrap();
+            Summary::build(&self.campaign, &self.families, &self.teams, &[], as_of)
+        }
+    }
+
+    fn source(folder: &str, id: &str) -> Source {
+        Source {
+            path: PathBuf::from(format!("{folder}/{id}.yaml")),
+            id: id.to_owned(),
+        }
+    }
+
+    fn team(university: &str, id: &str, members: u32) -> Team {
+        Team {
+            source: source("records/teams", id),
+            university: university.to_owned(),
+            name: id.to_owned(),
+            kind: "青年志愿者服务队".to_owned(),
+            leader: Leader {
+                name: "李某".to_owned(),
+                phone: "13900000000".to_owned(),
+            },
+            members,
+            roster: Vec::new(),
+        }
+    }
+
+    fn family(university: &str, id: &str, worker: &str, hospital: &str, team: &str) -> Family {
+        Family {
+            source: source("records", id),
+            university: university.to_owned(),
+            worker: Worker {
+                name: worker.to_owned(),
+                gender: "女".to_owned(),
+                hospital: hospital.to_owned(),
+                aided_hospital: "武汉某医院".to_owned(),
+                deployment: None,
+            },
+            household: Household {
+                size: 4,
+                in_hubei: 1,
+                address: "郑州市金水区某路1号".to_owned(),
+                phone: "13800000000".to_owned(),
+                elderly: 2,
+                elderly_health: Some("高血压".to_owned()),
+                minors: 1,
+                grades: vec!["小学三年级".to_owned()],
+            },
+            needs: vec![1, 2],
+            needs_summary: None,
+            team: team.to_owned(),
+            plan: "每周两次线上辅导".to_owned(),
+            offline: None,
+            approval: None,
+            visits: Vec::new(),
+        }
+    }
+
+    /// Two universities: 郑州大学 with two families, 河南大学 with one.
+    fn fixture() -> Fixture {
+        let first = family(
+            "郑州大学",
+            "a-wang",
+            "王某",
+            "郑州大学第一附属医院",
+            "zzu-01",
+        );
+        let mut second = family("郑州大学", "b-li", "李某", "郑州大学第二附属医院", "zzu-01");
+        second.worker.aided_hospital = "郑州大学第二附属医院".to_owned();
+        second.household.size = 3;
+        second.household.elderly = 0;
+        second.needs = vec![1];
+        let mut third = family("河南大学", "c-zhao", "赵某", "河南大学淮河医院", "henu-01");
+        third.household.size = 5;
+        third.household.minors = 2;
+        third.needs = vec![2, 3, 4];
+        Fixture {
+            campaign: Campaign::default(),
+            families: vec![third, second, first],
+            teams: vec![
+                team("郑州大学", "zzu-01", 5),
+                team("河南大学", "henu-01", 3),
+            ],
+        }
+    }
+
+    fn report<'a>(summary: &'a Summary, name: &str) -> &'a UniversityReport<'a> {
+        summary
+            .universities
+            .iter()
+            .find(|report| report.name == name)
+            .unwrap()
+    }
+
+    fn read_sheet(path: &Path) -> Range<Data> {
+        let mut workbook: Xlsx<_> = open_workbook(path).unwrap();
+        workbook.worksheet_range(SHEET_NAME).unwrap()
+    }
+
+    fn read_merges(path: &Path) -> Vec<Dimensions> {
+        let mut workbook: Xlsx<_> = open_workbook(path).unwrap();
+        workbook.merge_cells_by_sheet_name(SHEET_NAME).unwrap()
+    }
+
+    fn text(value: &str) -> Data {
+        Data::String(value.to_owned())
+    }
+
+    fn number(value: u32) -> Data {
+        Data::Float(f64::from(value))
+    }
+
+    fn row(sheet: &Range<Data>, row: u32) -> Vec<Data> {
+        (0..9)
+            .map(|column| sheet.get_value((row, column)).cloned().unwrap_or_default())
+            .collect()
+    }
+
+    fn zzu_rows() -> Vec<Vec<Data>> {
+        vec![
+            vec![
+                text("郑州大学"),
+                text("王某"),
+                text("郑州大学第一附属医院"),
+                text("武汉某医院"),
+                number(4),
+                number(2),
+                number(1),
+                number(5),
+                text("1、2"),
+            ],
+            vec![
+                text("郑州大学"),
+                text("李某"),
+                text("郑州大学第二附属医院"),
+                text("郑州大学第二附属医院"),
+                number(3),
+                number(0),
+                number(1),
+                number(5),
+                text("1"),
+            ],
+        ]
+    }
+
+    fn henu_rows() -> Vec<Vec<Data>> {
+        vec![vec![
+            text("河南大学"),
+            text("赵某"),
+            text("河南大学淮河医院"),
+            text("武汉某医院"),
+            number(5),
+            number(2),
+            number(2),
+            number(3),
+            text("2、3、4"),
+        ]]
+    }
+
+    /// Checks the title, headers, data rows, blank row and note of a sheet.
+    fn assert_form(path: &Path, expected_rows: &[Vec<Data>]) {
+        let sheet = read_sheet(path);
+        let note_row = 2 + expected_rows.len() as u32 + 1;
+
+        assert_eq!(sheet.start(), Some((0, 0)));
+        assert_eq!(sheet.end(), Some((note_row, 8)));
+        assert_eq!(sheet.get_value((0, 0)), Some(&text(TITLE)));
+        assert_eq!(row(&sheet, 1), HEADERS.map(text).to_vec());
+        for (index, expected) in expected_rows.iter().enumerate() {
+            assert_eq!(&row(&sheet, 2 + index as u32), expected, "data row {index}");
+        }
+        assert!(
+            row(&sheet, note_row - 1)
+                .iter()
+                .all(|cell| *cell == Data::Empty)
+        );
+        assert_eq!(sheet.get_value((note_row, 0)), Some(&text(NOTE)));
+
+        let merges = read_merges(path);
+        assert!(
+            merges.contains(&Dimensions {
+                start: (0, 0),
+                end: (0, 8)
+            }),
+            "{merges:?}"
+        );
+        let note_merge = Dimensions {
+            start: (note_row, 0),
+            end: (note_row, 8),
+        };
+        assert!(merges.contains(&note_merge), "{merges:?}");
+    }
+
+    #[test]
+    fn note_matches_form() {
+        assert_eq!(service_note(), NOTE);
+    }
+
+    #[test]
+    fn title_appends_form_name() {
+        assert_eq!(form_title(&Campaign::default()), TITLE);
+    }
+
+    #[test]
+    fn university_workbook_reads_back() {
+        let fixture = fixture();
+        let summary = fixture.summary();
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join(university_workbook_name("郑州大学"));
+
+        write_university(report(&summary, "郑州大学"), &fixture.campaign, &path).unwrap();
+
+        assert_form(&path, &zzu_rows());
+    }
+
+    #[test]
+    fn province_workbook_lists_universities_in_order() {
+        let fixture = fixture();
+        let summary = fixture.summary();
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join(PROVINCE_WORKBOOK);
+
+        write_province(&summary, &path).unwrap();
+
+        let mut expected = zzu_rows();
+        expected.extend(henu_rows());
+        assert_form(&path, &expected);
+    }
+
+    #[test]
+    fn university_without_families_keeps_form() {
+        let fixture = fixture();
+        let summary = fixture.summary();
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("empty.xlsx");
+
+        write_university(report(&summary, "新乡医学院"), &fixture.campaign, &path).unwrap();
+
+        assert_form(&path, &[]);
+    }
+
+    #[test]
+    fn title_follows_campaign() {
+        let mut fixture = fixture();
+        fixture.campaign.title = "手拉手志愿服务".to_owned();
+        let summary = fixture.summary();
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join(PROVINCE_WORKBOOK);
+
+        write_province(&summary, &path).unwrap();
+
+        let sheet = read_sheet(&path);
+        assert_eq!(
+            sheet.get_value((0, 0)),
+            Some(&text("手拉手志愿服务信息汇总表"))
+        );
+    }
+
+    #[test]
+    fn writes_are_byte_identical() {
+        let fixture = fixture();
+        let summary = fixture.summary();
+        let folder = tempfile::tempdir().unwrap();
+        let write_both = |suffix: &str| {
+            let province = folder.path().join(format!("province-{suffix}.xlsx"));
+            let university = folder.path().join(format!("zzu-{suffix}.xlsx"));
+            write_province(&summary, &province).unwrap();
+            let zzu = report(&summary, "郑州大学");
+            write_university(zzu, &fixture.campaign, &university).unwrap();
+            (fs::read(province).unwrap(), fs::read(university).unwrap())
+        };
+
+        let first = write_both("first");
+        // Cross a second boundary, the resolution of the document's timestamps.
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        let second = write_both("second");
+
+        assert!(
+            first.0 == second.0,
+            "province workbook differs between writes"
+        );
+        assert!(
+            first.1 == second.1,
+            "university workbook differs between writes"
+        );
+    }
+
+    #[test]
+    fn formula_like_text_stays_text() {
+        let mut fixture = fixture();
+        let values = ["=1+1", "+86", "-1", "@SUM(A1)"];
+        for (family, value) in fixture.families.iter_mut().zip(values) {
+            family.worker.name = value.to_owned();
+        }
+        fixture.families[0].worker.hospital = values[3].to_owned();
+        let summary = fixture.summary();
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join(PROVINCE_WORKBOOK);
+
+        write_province(&summary, &path).unwrap();
+
+        let sheet = read_sheet(&path);
+        let names: Vec<Data> = (2..5)
+            .map(|row| sheet.get_value((row, 1)).cloned().unwrap())
+            .collect();
+        // Families are sorted by id within each university: a-wang, b-li, then c-zhao.
+        assert_eq!(names, vec![text("-1"), text("+86"), text("=1+1")]);
+        assert_eq!(sheet.get_value((4, 2)), Some(&text("@SUM(A1)")));
+        let mut workbook: Xlsx<_> = open_workbook(&path).unwrap();
+        let formulas = workbook.worksheet_formula(SHEET_NAME).unwrap();
+        assert!(formulas.used_cells().next().is_none(), "{formulas:?}");
+    }
+
+    #[test]
+    fn phone_and_address_left_out() {
+        let fixture = fixture();
+        let summary = fixture.summary();
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join(PROVINCE_WORKBOOK);
+
+        write_province(&summary, &path).unwrap();
+
+        let sheet = read_sheet(&path);
+        for (row, column, cell) in sheet.used_cells() {
+            let value = cell.to_string();
+            assert!(!value.contains("13800000000"), "phone at ({row}, {column})");
+            assert!(
+                !value.contains("13900000000"),
+                "leader phone at ({row}, {column})"
+            );
+            assert!(!value.contains("某路1号"), "address at ({row}, {column})");
+        }
+    }
+
+    #[test]
+    fn overlong_text_names_record() {
+        let cases = [
+            ("医".repeat(32_768), true),
+            ("医".repeat(32_767), false),
+            ("𠀀".repeat(16_384), true),
+        ];
+        for (hospital, rejected) in cases {
+            let mut fixture = fixture();
+            fixture.families[1].worker.hospital = hospital;
+            let summary = fixture.summary();
+            let folder = tempfile::tempdir().unwrap();
+            let path = folder.path().join(PROVINCE_WORKBOOK);
+
+            let result = write_province(&summary, &path);
+
+            if !rejected {
+                assert!(result.is_ok(), "{result:?}");
+                continue;
+            }
+            let Err(Error::Workbook {
+                path: error_path,
+                message,
+            }) = result
+            else {
+                panic!("expected a workbook error, got {result:?}");
+            };
+            assert_eq!(error_path, path);
+            assert!(message.contains("records/b-li.yaml"), "{message}");
+            assert!(
+                message.contains("所属医院 (`worker.hospital`)"),
+                "{message}"
+            );
+            assert!(!path.exists(), "a rejected workbook must not be written");
+        }
+    }
+
+    #[test]
+    fn deadline_after_9999_rejected() {
+        let mut fixture = fixture();
+        fixture.campaign.deadline = Date::from_ymd(10_000, 1, 1).unwrap();
+        let summary = fixture.summary();
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join(PROVINCE_WORKBOOK);
+
+        let result = write_province(&summary, &path);
+
+        let Err(Error::Workbook { message, .. }) = result else {
+            panic!("expected a workbook error, got {result:?}");
+        };
+        assert!(message.contains("deadline 10000-01-01"), "{message}");
+    }
+
+    #[test]
+    fn missing_folder_is_io_error() {
+        let fixture = fixture();
+        let summary = fixture.summary();
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("missing").join(PROVINCE_WORKBOOK);
+
+        let result = write_province(&summary, &path);
+
+        assert!(matches!(result, Err(Error::Io { .. })), "{result:?}");
+    }
+
+    #[test]
+    fn column_widths_count_cjk_twice() {
+        let long = "医".repeat(40);
+        let row = Row {
+            source: Path::new("records/a.yaml"),
+            cells: [
+                Cell::Text(Cow::Borrowed("郑州大学")),
+                Cell::Text(Cow::Borrowed("王某")),
+                Cell::Text(Cow::Borrowed("郑州大学第一附属医院")),
+                Cell::Text(Cow::Borrowed(&long)),
+                Cell::Number(4),
+                Cell::Number(2),
+                Cell::Number(1),
+                Cell::Number(123_456),
+                Cell::Text(Cow::Borrowed("1、2")),
+            ],
+        };
+
+        let widths = column_widths(&[row]);
+
+        assert_eq!(widths[0], 10.0, "高校: 4 CJK characters plus padding");
+        assert_eq!(widths[1], 14.0, "the header is wider than 王某");
+        assert_eq!(widths[2], 22.0, "10 CJK characters plus padding");
+        assert_eq!(widths[3], MAX_COLUMN_WIDTH as f64, "capped, the rest wraps");
+        assert_eq!(widths[7], 18.0, "the header is wider than 6 digits");
+    }
+
+    #[test]
+    fn note_fits_narrowest_table() {
+        let narrowest: f64 = column_widths(&[]).iter().sum();
+
+        assert!(narrowest >= service_note().width() as f64, "{narrowest}");
+    }
 }
