@@ -100,7 +100,7 @@ fn write_outputs(summary: &Summary, options: &RenderOptions, dir: &Path) -> Resu
             let folder = dir.join(&report.folder);
             std::fs::create_dir_all(&folder).map_err(|error| Error::io(&folder, error))?;
             let path = folder.join(workbook::university_workbook_name(&report.name));
-            workbook::write_university(report, &path)?;
+            workbook::write_university(report, summary.campaign, &path)?;
             Ok(path)
         })
         .collect::<Result<_, Error>>()?;
