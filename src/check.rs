@@ -193,7 +193,8 @@ fn team_sizes(families: &[Family], teams: &[Team], diagnostics: &mut Vec<Diagnos
     for team in teams {
         let count = served.get(&(team.university.as_str(), team.source.id.as_str())).copied().unwrap_or(0);
         if !(2..=3).contains(&count) {
-            let message = format!("team {} serves {count} families; one team serves 2 to 3 families", team.name);
+            let families = if count == 1 { "family" } else { "families" };
+            let message = format!("team {} serves {count} {families}; one team serves 2 to 3 families", team.name);
             diagnostics.push(Diagnostic::new(checks::TEAM_SIZE, &team.source.path, "", message, "pair the team with 2 or 3 families, or split or merge teams"));
         }
     }

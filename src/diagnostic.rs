@@ -166,3 +166,26 @@ pub fn sort_refs(diagnostics: &mut [&Diagnostic]) {
         (&left.file, left.start, left.check.code).cmp(&(&right.file, right.start, right.check.code))
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_ordered() {
+        let codes: Vec<&str> = ALL_CHECKS.iter().map(|check| check.code).collect();
+        let mut sorted = codes.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(codes, sorted);
+    }
+
+    #[test]
+    fn record_format_guide_lists_every_check() {
+        let guide = include_str!("../docs/record-format.md");
+        for check in ALL_CHECKS {
+            let row = format!("| {} | {} |", check.code, check.name);
+            assert!(guide.contains(&row), "docs/record-format.md lacks the row of {}", check.code);
+        }
+    }
+}
