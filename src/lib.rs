@@ -5,6 +5,8 @@ pub mod campaign;
 pub mod date;
 pub mod diagnostic;
 pub mod error;
+pub mod markdown;
+pub mod mask;
 pub mod record;
 pub mod render;
 pub mod summary;
