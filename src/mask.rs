@@ -50,16 +50,16 @@ fn is_mobile(phone: &str) -> bool {
 fn split_landline(phone: &str) -> Option<(&str, &str, &str)> {
     let (area, separator, local) = match phone.split_once('-') {
         Some((area, local)) => (area, "-", local),
-        None if phone.starts_with("010") || phone.starts_with("02") => (
-            &phone[..3.min(phone.len())],
-            "",
-            &phone[3.min(phone.len())..],
-        ),
-        None => (
-            &phone[..4.min(phone.len())],
-            "",
-            &phone[4.min(phone.len())..],
-        ),
+        None => {
+            let area_length = if phone.starts_with("010") || phone.starts_with("02") {
+                3
+            } else {
+                4
+            };
+            // `get` returns None instead of panicking when the index is not
+            // a character boundary, as in `02中…`.
+            (phone.get(..area_length)?, "", phone.get(area_length..)?)
+        }
     };
 
     let all_digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
@@ -90,7 +90,16 @@ mod tests {
 
     #[test]
     fn unknown_phone_is_hidden_whole() {
-        for phone in ["", "12345", "abc-12345678", "0371-12", "+8613812345678"] {
+        let cases = [
+            "",
+            "12345",
+            "abc-12345678",
+            "0371-12",
+            "+8613812345678",
+            "02中文",
+            "0371中文123",
+        ];
+        for phone in cases {
             assert_eq!(mask_phone(phone), "****", "{phone:?}");
         }
     }

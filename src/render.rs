@@ -197,7 +197,7 @@ fn render_page<T: Serialize>(
 ) -> Result<(), Error> {
     let failed = |error: tera::Error| Error::Template {
         name: template.to_owned(),
-        message: format!("failed while rendering {record}: {}", describe(&error)),
+        message: format!("could not render {record}: {}", describe(&error)),
     };
     let context = Context::from_serialize(page).map_err(failed)?;
     let html = tera.render(template, &context).map_err(failed)?;

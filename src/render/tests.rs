@@ -575,6 +575,19 @@ fn every_template_escapes_whatever_its_name() {
 }
 
 #[test]
+fn markdown_filter_renders_none_as_nothing() {
+    let mut tera = new_tera();
+    tera.add_raw_template("page.html", "[{{ value | markdown }}]")
+        .expect("template parses");
+    let mut context = Context::new();
+    context.insert("value", &None::<String>);
+    let output = tera
+        .render("page.html", &context)
+        .expect("template renders");
+    assert_eq!(output, "[]");
+}
+
+#[test]
 fn unparsable_override_names_template() {
     let templates = tempfile::tempdir().expect("temporary folder");
     fs::write(templates.path().join("university.html"), "{% if %}").expect("write override");
