@@ -572,6 +572,12 @@ fn every_template_escapes_whatever_its_name() {
         output,
         "&lt;i&gt;a&lt;/i&gt;|&lt;i&gt;a&lt;/i&gt;|<p>&lt;i&gt;a&lt;/i&gt;</p>\n"
     );
+
+    tera.add_raw_template("list.txt", "{{ items | join(sep=\"、\") }}")
+        .expect("template parses");
+    context.insert("items", &["<b>", "&"]);
+    let output = tera.render("list.txt", &context).expect("template renders");
+    assert_eq!(output, "&lt;b&gt;、&amp;");
 }
 
 #[test]
