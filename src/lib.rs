@@ -11,6 +11,8 @@ pub mod load;
 pub mod diagnostic;
 pub mod emit;
 pub mod error;
+pub mod markdown;
+pub mod mask;
 pub mod record;
 pub mod run;
 pub mod render;
