@@ -68,6 +68,8 @@ impl Campaign {
 
     /// Returns the deadline that applies to a university.
     pub fn deadline_of(&self, name: &str) -> Date {
-        self.university(name).and_then(|entry| entry.deadline).unwrap_or(self.deadline)
+        self.university(name)
+            .and_then(|entry| entry.deadline)
+            .unwrap_or(self.deadline)
     }
 }

@@ -84,7 +84,9 @@ pub enum Format {
 }
 
 fn parse_date(text: &str) -> Result<Date, String> {
-    Date::parse(text).ok_or_else(|| format!("`{text}` is not a valid date; write YYYY-MM-DD, for example 2020-03-01"))
+    Date::parse(text).ok_or_else(|| {
+        format!("`{text}` is not a valid date; write YYYY-MM-DD, for example 2020-03-01")
+    })
 }
 
 impl CommonArguments {

@@ -20,7 +20,9 @@ impl Date {
         }
         let digits = |range: std::ops::Range<usize>| -> Option<i64> {
             let part = &text[range];
-            part.bytes().all(|b| b.is_ascii_digit()).then(|| part.parse().ok())?
+            part.bytes()
+                .all(|b| b.is_ascii_digit())
+                .then(|| part.parse().ok())?
         };
         let (year, month, day) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
         Date::from_ymd(year, month, day)
@@ -31,7 +33,9 @@ impl Date {
         if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
             return None;
         }
-        Some(Date { days: days_from_civil(year, month, day) })
+        Some(Date {
+            days: days_from_civil(year, month, day),
+        })
     }
 
     /// Returns today's date in UTC.
@@ -40,7 +44,9 @@ impl Date {
             .duration_since(UNIX_EPOCH)
             .map(|elapsed| elapsed.as_secs() as i64)
             .unwrap_or(0);
-        Date { days: seconds.div_euclid(86_400) }
+        Date {
+            days: seconds.div_euclid(86_400),
+        }
     }
 
     /// Returns the number of days from `earlier` to `self` (negative when `earlier` is later).
@@ -100,7 +106,11 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_from_march = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-    let month = if month_from_march < 10 { month_from_march + 3 } else { month_from_march - 9 };
+    let month = if month_from_march < 10 {
+        month_from_march + 3
+    } else {
+        month_from_march - 9
+    };
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     (year, month, day)
 }
@@ -118,7 +128,14 @@ mod tests {
 
     #[test]
     fn parse_rejects_impossible_days() {
-        for text in ["2020-02-30", "2019-02-29", "2020-13-01", "2020-2-17", "20200217", "２020-02-17"] {
+        for text in [
+            "2020-02-30",
+            "2019-02-29",
+            "2020-13-01",
+            "2020-2-17",
+            "20200217",
+            "２020-02-17",
+        ] {
             assert_eq!(Date::parse(text), None, "{text}");
         }
     }

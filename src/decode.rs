@@ -30,7 +30,10 @@ pub const fn field(key: &'static str, label: &'static str) -> Field {
 impl Decoder {
     /// Starts decoding the file at `file`.
     pub fn new(file: &Path) -> Decoder {
-        Decoder { file: file.to_path_buf(), diagnostics: Vec::new() }
+        Decoder {
+            file: file.to_path_buf(),
+            diagnostics: Vec::new(),
+        }
     }
 
     /// Records a problem about the value at `path`.
@@ -55,7 +58,12 @@ impl Decoder {
             } else {
                 format!("`{path}` ({label}) must be a block of `key: value` lines, found {found}")
             };
-            self.report(checks::WRONG_TYPE, path, message, "indent the keys under it by two spaces");
+            self.report(
+                checks::WRONG_TYPE,
+                path,
+                message,
+                "indent the keys under it by two spaces",
+            );
             return None;
         };
         for key in mapping.keys() {
@@ -68,7 +76,12 @@ impl Decoder {
         let Value::String(name) = key else {
             let text = scalar_text(key).unwrap_or_default();
             let message = format!("`{text}` is not a key of the record format");
-            self.report(checks::UNKNOWN_KEY, &join(path, &text), message, known_keys(fields));
+            self.report(
+                checks::UNKNOWN_KEY,
+                &join(path, &text),
+                message,
+                known_keys(fields),
+            );
             return;
         };
         if fields.iter().any(|field| field.key == name) {
@@ -79,7 +92,13 @@ impl Decoder {
             Some(field) => format!("did you mean `{}` ({})?", field.key, field.label),
             None => known_keys(fields),
         };
-        let diagnostic = Diagnostic::new(checks::UNKNOWN_KEY, &self.file, join(path, name), message, hint);
+        let diagnostic = Diagnostic::new(
+            checks::UNKNOWN_KEY,
+            &self.file,
+            join(path, name),
+            message,
+            hint,
+        );
         self.diagnostics.push(diagnostic.at_key());
     }
 
@@ -106,7 +125,12 @@ impl Decoder {
                     field.label,
                     describe(value)
                 );
-                self.report(checks::WRONG_TYPE, &key_path, message, "write the text on the same line after `: `");
+                self.report(
+                    checks::WRONG_TYPE,
+                    &key_path,
+                    message,
+                    "write the text on the same line after `: `",
+                );
                 None
             }
         }
@@ -124,24 +148,43 @@ impl Decoder {
                 Ok(count) => Some(count),
                 Err(_) => {
                     let message = format!("`{key_path}` ({}) is too large: {number}", field.label);
-                    self.report(checks::COUNT_OUT_OF_RANGE, &key_path, message, "write the real number of people");
+                    self.report(
+                        checks::COUNT_OUT_OF_RANGE,
+                        &key_path,
+                        message,
+                        "write the real number of people",
+                    );
                     None
                 }
             };
         }
         if let Some(number) = value.as_i64() {
             let message = format!("`{key_path}` ({}) is negative: {number}", field.label);
-            self.report(checks::COUNT_OUT_OF_RANGE, &key_path, message, "a count is 0 or more");
+            self.report(
+                checks::COUNT_OUT_OF_RANGE,
+                &key_path,
+                message,
+                "a count is 0 or more",
+            );
             return None;
         }
         let found = describe(value);
-        let message = format!("`{key_path}` ({}) must be a whole number, found {found}", field.label);
+        let message = format!(
+            "`{key_path}` ({}) must be a whole number, found {found}",
+            field.label
+        );
         self.report(checks::WRONG_TYPE, &key_path, message, number_hint(value));
         None
     }
 
     /// Returns the date at `key`, reporting it when missing or not a real `YYYY-MM-DD` day.
-    pub fn date(&mut self, map: &Mapping, path: &str, field: &Field, required: bool) -> Option<Date> {
+    pub fn date(
+        &mut self,
+        map: &Mapping,
+        path: &str,
+        field: &Field,
+        required: bool,
+    ) -> Option<Date> {
         let text = if required {
             self.required_text(map, path, field)?
         } else {
@@ -151,7 +194,12 @@ impl Decoder {
         let date = Date::parse(text.trim());
         if date.is_none() {
             let message = format!("`{key_path}` ({}) is not a valid date: {text}", field.label);
-            self.report(checks::INVALID_DATE, &key_path, message, "write a real day as YYYY-MM-DD, for example 2020-02-17");
+            self.report(
+                checks::INVALID_DATE,
+                &key_path,
+                message,
+                "write a real day as YYYY-MM-DD, for example 2020-02-17",
+            );
         }
         date
     }
@@ -176,8 +224,16 @@ impl Decoder {
         }
         let key_path = join(path, field.key);
         let allowed = choices.join(" | ");
-        let message = format!("`{key_path}` ({}) must be one of {allowed}, found `{text}`", field.label);
-        self.report(check, &key_path, message, format!("write one of: {allowed}"));
+        let message = format!(
+            "`{key_path}` ({}) must be one of {allowed}, found `{text}`",
+            field.label
+        );
+        self.report(
+            check,
+            &key_path,
+            message,
+            format!("write one of: {allowed}"),
+        );
         None
     }
 
@@ -188,9 +244,17 @@ impl Decoder {
             Some(Value::Sequence(items)) => items,
             Some(value) => {
                 let key_path = join(path, field.key);
-                let message =
-                    format!("`{key_path}` ({}) must be a list, found {}", field.label, describe(value));
-                self.report(checks::WRONG_TYPE, &key_path, message, "write a list such as [a, b], or one `- item` per line");
+                let message = format!(
+                    "`{key_path}` ({}) must be a list, found {}",
+                    field.label,
+                    describe(value)
+                );
+                self.report(
+                    checks::WRONG_TYPE,
+                    &key_path,
+                    message,
+                    "write a list such as [a, b], or one `- item` per line",
+                );
                 &[]
             }
         }
@@ -211,7 +275,12 @@ impl Decoder {
                         field.label,
                         describe(item)
                     );
-                    self.report(checks::WRONG_TYPE, &item_path, message, "write each item as plain text");
+                    self.report(
+                        checks::WRONG_TYPE,
+                        &item_path,
+                        message,
+                        "write each item as plain text",
+                    );
                 }
             }
         }
@@ -222,7 +291,10 @@ impl Decoder {
     pub fn missing(&mut self, path: &str, field: &Field) {
         let key_path = join(path, field.key);
         let message = format!("`{key_path}` ({}) is missing or blank", field.label);
-        let hint = format!("add the line `{}: ...` and fill in {}", field.key, field.label);
+        let hint = format!(
+            "add the line `{}: ...` and fill in {}",
+            field.key, field.label
+        );
         self.report(checks::MISSING_KEY, &key_path, message, hint);
     }
 

@@ -75,7 +75,10 @@ checks! {
 
 /// Returns the check with the given code, such as `E012`.
 pub fn check_by_code(code: &str) -> Option<Check> {
-    ALL_CHECKS.iter().copied().find(|check| check.code.eq_ignore_ascii_case(code))
+    ALL_CHECKS
+        .iter()
+        .copied()
+        .find(|check| check.code.eq_ignore_ascii_case(code))
 }
 
 /// Which part of a key-value pair a diagnostic points at.
@@ -185,7 +188,11 @@ mod tests {
         let guide = include_str!("../docs/record-format.md");
         for check in ALL_CHECKS {
             let row = format!("| {} | {} |", check.code, check.name);
-            assert!(guide.contains(&row), "docs/record-format.md lacks the row of {}", check.code);
+            assert!(
+                guide.contains(&row),
+                "docs/record-format.md lacks the row of {}",
+                check.code
+            );
         }
     }
 }

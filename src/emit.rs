@@ -20,9 +20,18 @@ pub fn render_text(diagnostic: &Diagnostic, sources: &HashMap<PathBuf, String>) 
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    let mut text = format!("{severity}[{}]: {}\n", diagnostic.check.code, diagnostic.message);
+    let mut text = format!(
+        "{severity}[{}]: {}\n",
+        diagnostic.check.code, diagnostic.message
+    );
     let start = diagnostic.start;
-    let _ = writeln!(text, "  --> {}:{}:{}", diagnostic.file.display(), start.line, start.column);
+    let _ = writeln!(
+        text,
+        "  --> {}:{}:{}",
+        diagnostic.file.display(),
+        start.line,
+        start.column
+    );
 
     let line = sources
         .get(&diagnostic.file)
@@ -30,11 +39,21 @@ pub fn render_text(diagnostic: &Diagnostic, sources: &HashMap<PathBuf, String>) 
     if let Some(line) = line {
         let number = start.line.to_string();
         let gutter = " ".repeat(number.len());
-        let end_column = if diagnostic.end.line == start.line { diagnostic.end.column } else { usize::MAX };
-        let (shown, offset, width) = underline(line.trim_end_matches('\r'), start.column, end_column);
+        let end_column = if diagnostic.end.line == start.line {
+            diagnostic.end.column
+        } else {
+            usize::MAX
+        };
+        let (shown, offset, width) =
+            underline(line.trim_end_matches('\r'), start.column, end_column);
         let _ = writeln!(text, "{gutter} |");
         let _ = writeln!(text, "{number} | {shown}");
-        let _ = writeln!(text, "{gutter} | {}{}", " ".repeat(offset), "^".repeat(width.max(1)));
+        let _ = writeln!(
+            text,
+            "{gutter} | {}{}",
+            " ".repeat(offset),
+            "^".repeat(width.max(1))
+        );
     }
     let _ = writeln!(text, "  = help: {}", diagnostic.hint);
     text
@@ -52,7 +71,11 @@ pub fn underline(line: &str, start: usize, end: usize) -> (String, usize, usize)
         if position == start {
             offset = Some(column);
         }
-        let advance = if character == '\t' { TAB_WIDTH - column % TAB_WIDTH } else { character.width().unwrap_or(0) };
+        let advance = if character == '\t' {
+            TAB_WIDTH - column % TAB_WIDTH
+        } else {
+            character.width().unwrap_or(0)
+        };
         if character == '\t' {
             shown.push_str(&" ".repeat(advance));
         } else {
@@ -69,9 +92,18 @@ pub fn underline(line: &str, start: usize, end: usize) -> (String, usize, usize)
 /// Returns the closing line: the number of errors and warnings in how many records.
 pub fn count_line(errors: usize, warnings: usize, records: usize) -> String {
     let plural = |count: usize, word: &str| {
-        if count == 1 { format!("1 {word}") } else { format!("{count} {word}s") }
+        if count == 1 {
+            format!("1 {word}")
+        } else {
+            format!("{count} {word}s")
+        }
     };
-    format!("{} and {} in {}", plural(errors, "error"), plural(warnings, "warning"), plural(records, "record"))
+    format!(
+        "{} and {} in {}",
+        plural(errors, "error"),
+        plural(warnings, "warning"),
+        plural(records, "record")
+    )
 }
 
 /// The JSON document that `check --format json` writes.

@@ -21,7 +21,10 @@ pub enum Error {
 impl Error {
     /// Wraps an I/O error with the path it happened on.
     pub fn io(path: impl Into<PathBuf>, source: io::Error) -> Error {
-        Error::Io { path: path.into(), source }
+        Error::Io {
+            path: path.into(),
+            source,
+        }
     }
 }
 
@@ -33,7 +36,11 @@ impl fmt::Display for Error {
                 write!(formatter, "template `{name}` failed: {message}")
             }
             Error::Workbook { path, message } => {
-                write!(formatter, "workbook {} could not be written: {message}", path.display())
+                write!(
+                    formatter,
+                    "workbook {} could not be written: {message}",
+                    path.display()
+                )
             }
             Error::Usage(message) => formatter.write_str(message),
         }

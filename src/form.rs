@@ -40,9 +40,16 @@ const HOUSEHOLD: &[Field] = &[
     field("minors", "未成年子女数"),
     field("grades", "就读年级"),
 ];
-const APPROVAL: &[Field] =
-    &[field("opinion", "高校团委意见"), field("signer", "负责人签名"), field("date", "日期")];
-const VISIT: &[Field] = &[field("date", "回访日期"), field("mode", "回访方式"), field("note", "回访记录")];
+const APPROVAL: &[Field] = &[
+    field("opinion", "高校团委意见"),
+    field("signer", "负责人签名"),
+    field("date", "日期"),
+];
+const VISIT: &[Field] = &[
+    field("date", "回访日期"),
+    field("mode", "回访方式"),
+    field("note", "回访记录"),
+];
 const TEAM: &[Field] = &[
     field("university", "高校"),
     field("name", "团队名称"),
@@ -51,8 +58,15 @@ const TEAM: &[Field] = &[
     field("members", "志愿者团队成员人数"),
     field("roster", "团队成员名单"),
 ];
-const LEADER: &[Field] = &[field("name", "志愿者团队负责人姓名"), field("phone", "联系方式")];
-const MEMBER: &[Field] = &[field("name", "姓名"), field("training", "基础培训"), field("skills", "特长")];
+const LEADER: &[Field] = &[
+    field("name", "志愿者团队负责人姓名"),
+    field("phone", "联系方式"),
+];
+const MEMBER: &[Field] = &[
+    field("name", "姓名"),
+    field("training", "基础培训"),
+    field("skills", "特长"),
+];
 const CAMPAIGN: &[Field] = &[
     field("title", "活动名称"),
     field("issuer", "发文单位"),
@@ -60,8 +74,11 @@ const CAMPAIGN: &[Field] = &[
     field("visit_interval_days", "回访间隔天数"),
     field("universities", "高校名单"),
 ];
-const UNIVERSITY: &[Field] =
-    &[field("name", "高校"), field("folder", "输出文件夹"), field("deadline", "截止日期")];
+const UNIVERSITY: &[Field] = &[
+    field("name", "高校"),
+    field("folder", "输出文件夹"),
+    field("deadline", "截止日期"),
+];
 
 /// Allowed values of `worker.deployment`.
 pub const DEPLOYMENTS: &[&str] = &["援鄂", "省内", "本院"];
@@ -74,7 +91,10 @@ pub const VISIT_MODES: &[&str] = &["线上", "线下"];
 
 fn key<'f>(fields: &'f [Field], name: &str) -> &'f Field {
     // The tables above are constants and every caller names a key of its own table.
-    fields.iter().find(|field| field.key == name).expect("key is in its table")
+    fields
+        .iter()
+        .find(|field| field.key == name)
+        .expect("key is in its table")
 }
 
 /// Decodes one family file. Returns `None` when a required part is missing or wrong;
@@ -137,13 +157,26 @@ fn section<'v>(
 fn worker(decoder: &mut Decoder, map: &Mapping) -> Option<Worker> {
     let path = "worker";
     let name = decoder.required_text(map, path, key(WORKER, "name"));
-    let gender =
-        decoder.choice(map, path, key(WORKER, "gender"), &["男", "女"], true, checks::INVALID_GENDER);
+    let gender = decoder.choice(
+        map,
+        path,
+        key(WORKER, "gender"),
+        &["男", "女"],
+        true,
+        checks::INVALID_GENDER,
+    );
     let hospital = decoder.required_text(map, path, key(WORKER, "hospital"));
     let aided_hospital = decoder.required_text(map, path, key(WORKER, "aided_hospital"));
     let deployment_field = key(WORKER, "deployment");
     let deployment = if map.get("deployment").is_some_and(|v| !v.is_null()) {
-        Some(decoder.choice(map, path, deployment_field, DEPLOYMENTS, false, checks::INVALID_CHOICE)?)
+        Some(decoder.choice(
+            map,
+            path,
+            deployment_field,
+            DEPLOYMENTS,
+            false,
+            checks::INVALID_CHOICE,
+        )?)
     } else {
         None
     };
@@ -191,13 +224,30 @@ fn needs(decoder: &mut Decoder, map: &Mapping) -> Option<Vec<u8>> {
         match item.as_u64() {
             Some(code @ 1..=5) => codes.push(code as u8),
             Some(_) | None if item.is_number() => {
-                let message = format!("`needs` (需要帮扶内容) has the code {}, but codes run from 1 to 5", scalar_text(item).unwrap_or_else(|| describe(item)));
-                decoder.report(checks::INVALID_NEED_CODE, &path, message, "1 子女学习辅导, 2 心理援助, 3 健康咨询与在线问诊, 4 生活帮扶, 5 其他");
+                let message = format!(
+                    "`needs` (需要帮扶内容) has the code {}, but codes run from 1 to 5",
+                    scalar_text(item).unwrap_or_else(|| describe(item))
+                );
+                decoder.report(
+                    checks::INVALID_NEED_CODE,
+                    &path,
+                    message,
+                    "1 子女学习辅导, 2 心理援助, 3 健康咨询与在线问诊, 4 生活帮扶, 5 其他",
+                );
                 valid = false;
             }
             _ => {
-                let message = format!("item {} of `needs` (需要帮扶内容) must be a code from 1 to 5, found {}", index + 1, describe(item));
-                decoder.report(checks::WRONG_TYPE, &path, message, "write the service codes as numbers, for example needs: [1, 2]");
+                let message = format!(
+                    "item {} of `needs` (需要帮扶内容) must be a code from 1 to 5, found {}",
+                    index + 1,
+                    describe(item)
+                );
+                decoder.report(
+                    checks::WRONG_TYPE,
+                    &path,
+                    message,
+                    "write the service codes as numbers, for example needs: [1, 2]",
+                );
                 valid = false;
             }
         }
@@ -212,19 +262,40 @@ fn approval(decoder: &mut Decoder, map: &Mapping) -> Option<Approval> {
     let opinion = decoder.required_text(map, path, key(APPROVAL, "opinion"));
     let signer = decoder.required_text(map, path, key(APPROVAL, "signer"));
     let date = decoder.date(map, path, key(APPROVAL, "date"), true);
-    Some(Approval { opinion: opinion?, signer: signer?, date: date? })
+    Some(Approval {
+        opinion: opinion?,
+        signer: signer?,
+        date: date?,
+    })
 }
 
 fn visits(decoder: &mut Decoder, map: &Mapping) -> Vec<Visit> {
     let mut visits = Vec::new();
-    for (index, item) in decoder.list(map, "", key(FAMILY, "visits")).iter().enumerate() {
+    for (index, item) in decoder
+        .list(map, "", key(FAMILY, "visits"))
+        .iter()
+        .enumerate()
+    {
         let path = join("visits", &index.to_string());
-        let visit = decoder.mapping(item, &path, "回访记录", VISIT).and_then(|m| {
-            let date = decoder.date(m, &path, key(VISIT, "date"), true);
-            let mode = decoder.choice(m, &path, key(VISIT, "mode"), VISIT_MODES, true, checks::INVALID_CHOICE);
-            let note = decoder.optional_text(m, &path, key(VISIT, "note"));
-            Some(Visit { date: date?, mode: mode?, note })
-        });
+        let visit = decoder
+            .mapping(item, &path, "回访记录", VISIT)
+            .and_then(|m| {
+                let date = decoder.date(m, &path, key(VISIT, "date"), true);
+                let mode = decoder.choice(
+                    m,
+                    &path,
+                    key(VISIT, "mode"),
+                    VISIT_MODES,
+                    true,
+                    checks::INVALID_CHOICE,
+                );
+                let note = decoder.optional_text(m, &path, key(VISIT, "note"));
+                Some(Visit {
+                    date: date?,
+                    mode: mode?,
+                    note,
+                })
+            });
         visits.extend(visit);
     }
     visits
@@ -235,11 +306,21 @@ pub fn team(decoder: &mut Decoder, value: &Value, source: Source) -> Option<Team
     let map = decoder.mapping(value, "", "志愿者团队", TEAM)?;
     let university = decoder.required_text(map, "", key(TEAM, "university"));
     let name = decoder.optional_text(map, "", key(TEAM, "name"));
-    let kind = decoder.choice(map, "", key(TEAM, "kind"), TEAM_KINDS, true, checks::INVALID_CHOICE);
+    let kind = decoder.choice(
+        map,
+        "",
+        key(TEAM, "kind"),
+        TEAM_KINDS,
+        true,
+        checks::INVALID_CHOICE,
+    );
     let leader = section(decoder, map, "leader", TEAM).and_then(|m| {
         let name = decoder.required_text(m, "leader", key(LEADER, "name"));
         let phone = decoder.required_text(m, "leader", key(LEADER, "phone"));
-        Some(Leader { name: name?, phone: phone? })
+        Some(Leader {
+            name: name?,
+            phone: phone?,
+        })
     });
     let members = decoder.count(map, "", key(TEAM, "members"));
     let roster = roster(decoder, map);
@@ -257,14 +338,31 @@ pub fn team(decoder: &mut Decoder, value: &Value, source: Source) -> Option<Team
 fn roster(decoder: &mut Decoder, map: &Mapping) -> Option<Vec<Member>> {
     let mut roster = Vec::new();
     let mut valid = true;
-    for (index, item) in decoder.list(map, "", key(TEAM, "roster")).iter().enumerate() {
+    for (index, item) in decoder
+        .list(map, "", key(TEAM, "roster"))
+        .iter()
+        .enumerate()
+    {
         let path = join("roster", &index.to_string());
-        let member = decoder.mapping(item, &path, "团队成员", MEMBER).and_then(|m| {
-            let name = decoder.required_text(m, &path, key(MEMBER, "name"));
-            let training = decoder.choice(m, &path, key(MEMBER, "training"), TRAININGS, true, checks::INVALID_CHOICE);
-            let skills = decoder.text_list(m, &path, key(MEMBER, "skills"));
-            Some(Member { name: name?, training: training?, skills })
-        });
+        let member = decoder
+            .mapping(item, &path, "团队成员", MEMBER)
+            .and_then(|m| {
+                let name = decoder.required_text(m, &path, key(MEMBER, "name"));
+                let training = decoder.choice(
+                    m,
+                    &path,
+                    key(MEMBER, "training"),
+                    TRAININGS,
+                    true,
+                    checks::INVALID_CHOICE,
+                );
+                let skills = decoder.text_list(m, &path, key(MEMBER, "skills"));
+                Some(Member {
+                    name: name?,
+                    training: training?,
+                    skills,
+                })
+            });
         match member {
             Some(member) => roster.push(member),
             None => valid = false,
@@ -290,7 +388,8 @@ pub fn campaign(decoder: &mut Decoder, value: &Value) -> Option<Campaign> {
         campaign.deadline = decoder.date(map, "", key(CAMPAIGN, "deadline"), true)?;
     }
     if map.contains_key("visit_interval_days") {
-        campaign.visit_interval_days = decoder.count(map, "", key(CAMPAIGN, "visit_interval_days"))?;
+        campaign.visit_interval_days =
+            decoder.count(map, "", key(CAMPAIGN, "visit_interval_days"))?;
     }
     if map.contains_key("universities") {
         campaign.universities = universities(decoder, map)?;
@@ -301,18 +400,28 @@ pub fn campaign(decoder: &mut Decoder, value: &Value) -> Option<Campaign> {
 fn universities(decoder: &mut Decoder, map: &Mapping) -> Option<Vec<UniversityEntry>> {
     let mut entries = Vec::new();
     let mut valid = true;
-    for (index, item) in decoder.list(map, "", key(CAMPAIGN, "universities")).iter().enumerate() {
+    for (index, item) in decoder
+        .list(map, "", key(CAMPAIGN, "universities"))
+        .iter()
+        .enumerate()
+    {
         let path = join("universities", &index.to_string());
-        let entry = decoder.mapping(item, &path, "高校", UNIVERSITY).and_then(|m| {
-            let name = decoder.required_text(m, &path, key(UNIVERSITY, "name"));
-            let folder = decoder.optional_text(m, &path, key(UNIVERSITY, "folder"));
-            let deadline = if m.get("deadline").is_some_and(|v| !v.is_null()) {
-                Some(decoder.date(m, &path, key(UNIVERSITY, "deadline"), true)?)
-            } else {
-                None
-            };
-            Some(UniversityEntry { name: name?, folder, deadline })
-        });
+        let entry = decoder
+            .mapping(item, &path, "高校", UNIVERSITY)
+            .and_then(|m| {
+                let name = decoder.required_text(m, &path, key(UNIVERSITY, "name"));
+                let folder = decoder.optional_text(m, &path, key(UNIVERSITY, "folder"));
+                let deadline = if m.get("deadline").is_some_and(|v| !v.is_null()) {
+                    Some(decoder.date(m, &path, key(UNIVERSITY, "deadline"), true)?)
+                } else {
+                    None
+                };
+                Some(UniversityEntry {
+                    name: name?,
+                    folder,
+                    deadline,
+                })
+            });
         match entry {
             Some(entry) => entries.push(entry),
             None => valid = false,
@@ -323,5 +432,7 @@ fn universities(decoder: &mut Decoder, map: &Mapping) -> Option<Vec<UniversityEn
 
 /// Returns the id of a record: its file name without the extension.
 pub fn record_id(path: &Path) -> String {
-    path.file_stem().map(|stem| stem.to_string_lossy().into_owned()).unwrap_or_default()
+    path.file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }

@@ -98,7 +98,14 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, Error> {
 
     let sources = resolve_positions(&mut diagnostics);
     checks::sort(&mut diagnostics);
-    Ok(Loaded { campaign, families, teams, diagnostics, sources, records_read: files.len() })
+    Ok(Loaded {
+        campaign,
+        families,
+        teams,
+        diagnostics,
+        sources,
+        records_read: files.len(),
+    })
 }
 
 fn load_campaign(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Campaign, Error> {
@@ -128,7 +135,10 @@ fn load_campaign(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Campa
 /// Lists record files in a stable order, skipping names that start with `.` or `_`.
 fn find_records(root: &Path) -> Result<(Vec<(PathBuf, Kind)>, Vec<Diagnostic>), Error> {
     if !root.is_dir() {
-        let message = format!("the records folder {} does not exist or is not a folder", root.display());
+        let message = format!(
+            "the records folder {} does not exist or is not a folder",
+            root.display()
+        );
         return Err(Error::Usage(message));
     }
     let mut files = Vec::new();
@@ -144,7 +154,10 @@ fn find_records(root: &Path) -> Result<(Vec<(PathBuf, Kind)>, Vec<Diagnostic>), 
                 let path = error.path().unwrap_or(root).to_path_buf();
                 let message = format!("could not read {}: {error}", path.display());
                 let hint = "check that the file or folder exists and that you may read it";
-                problems.push(Diagnostic::new(checks::UNREADABLE_FILE, path, "", message, hint).at(line_one(), line_one()));
+                problems.push(
+                    Diagnostic::new(checks::UNREADABLE_FILE, path, "", message, hint)
+                        .at(line_one(), line_one()),
+                );
             }
         }
     }
@@ -159,38 +172,60 @@ fn is_hidden(entry: &DirEntry) -> bool {
 fn is_yaml(path: &Path) -> bool {
     path.extension()
         .and_then(|extension| extension.to_str())
-        .is_some_and(|extension| extension.eq_ignore_ascii_case("yaml") || extension.eq_ignore_ascii_case("yml"))
+        .is_some_and(|extension| {
+            extension.eq_ignore_ascii_case("yaml") || extension.eq_ignore_ascii_case("yml")
+        })
 }
 
 fn kind_of(path: &Path) -> Kind {
     let parent = path.parent().and_then(Path::file_name);
-    if parent.is_some_and(|name| name == "teams") { Kind::Team } else { Kind::Family }
+    if parent.is_some_and(|name| name == "teams") {
+        Kind::Team
+    } else {
+        Kind::Family
+    }
 }
 
-fn decode_file(path: &Path, kind: Kind, campaign: &Campaign, as_of: Date) -> (Decoded, Vec<Diagnostic>) {
+fn decode_file(
+    path: &Path,
+    kind: Kind,
+    campaign: &Campaign,
+    as_of: Date,
+) -> (Decoded, Vec<Diagnostic>) {
     let value = match read_source(path).and_then(|source| parse(path, &source)) {
         Ok(value) => value,
         Err(problem) => return (Decoded::Invalid, vec![problem]),
     };
     let mut decoder = Decoder::new(path);
-    let source = Source { path: path.to_path_buf(), id: form::record_id(path) };
+    let source = Source {
+        path: path.to_path_buf(),
+        id: form::record_id(path),
+    };
     let decoded = match kind {
         Kind::Family => form::family(&mut decoder, &value, source).map(|family| {
             let follow_up_invalid = decoder.diagnostics.iter().any(|d| {
-                d.is_error() && (d.key_path.starts_with("approval") || d.key_path.starts_with("visits"))
+                d.is_error()
+                    && (d.key_path.starts_with("approval") || d.key_path.starts_with("visits"))
             });
             let found = check::family(&family, campaign, as_of);
             // A broken approval or visit is already an error; guessing the
             // follow-up state from what is left would only add noise.
             decoder.diagnostics.extend(found.into_iter().filter(|d| {
-                !follow_up_invalid || (d.check != checks::NOT_APPROVED && d.check != checks::VISIT_OVERDUE)
+                !follow_up_invalid
+                    || (d.check != checks::NOT_APPROVED && d.check != checks::VISIT_OVERDUE)
             }));
-            decoder.diagnostics.extend(check::full_width_values(path, &check::family_short_values(&family)));
+            decoder.diagnostics.extend(check::full_width_values(
+                path,
+                &check::family_short_values(&family),
+            ));
             Decoded::Family(family)
         }),
         Kind::Team => form::team(&mut decoder, &value, source).map(|team| {
             decoder.diagnostics.extend(check::team(&team));
-            decoder.diagnostics.extend(check::full_width_values(path, &check::team_short_values(&team)));
+            decoder.diagnostics.extend(check::full_width_values(
+                path,
+                &check::team_short_values(&team),
+            ));
             Decoded::Team(team)
         }),
     };
@@ -203,11 +238,21 @@ pub fn read_source(path: &Path) -> Result<String, Diagnostic> {
         Diagnostic::new(checks::UNREADABLE_FILE, path, "", message, hint).at(line_one(), line_one())
     };
     let bytes = fs::read(path).map_err(|error| {
-        unreadable(format!("could not read {}: {error}", path.display()), "check that the file exists and that you may read it")
+        unreadable(
+            format!("could not read {}: {error}", path.display()),
+            "check that the file exists and that you may read it",
+        )
     })?;
     let text = String::from_utf8(bytes).map_err(|error| {
-        let message = format!("{} is not UTF-8 text (invalid byte at offset {})", path.display(), error.utf8_error().valid_up_to());
-        unreadable(message, "open the file in your editor and save it with the encoding UTF-8")
+        let message = format!(
+            "{} is not UTF-8 text (invalid byte at offset {})",
+            path.display(),
+            error.utf8_error().valid_up_to()
+        );
+        unreadable(
+            message,
+            "open the file in your editor and save it with the encoding UTF-8",
+        )
     })?;
     Ok(match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_owned(),
@@ -251,5 +296,8 @@ fn resolve_positions(diagnostics: &mut [Diagnostic]) -> HashMap<PathBuf, String>
         diagnostic.end = end;
         diagnostic.located = true;
     }
-    sources.into_iter().map(|(file, (source, _))| (file, source)).collect()
+    sources
+        .into_iter()
+        .map(|(file, (source, _))| (file, source))
+        .collect()
 }

@@ -22,8 +22,14 @@ pub struct SourceMap {
 }
 
 enum Frame {
-    Mapping { path: String, key: Option<(String, Span)> },
-    Sequence { path: String, index: usize },
+    Mapping {
+        path: String,
+        key: Option<(String, Span)>,
+    },
+    Sequence {
+        path: String,
+        index: usize,
+    },
     /// A mapping or sequence used as a key, which the record format never has.
     Ignored,
 }
@@ -78,7 +84,9 @@ impl SourceMap {
 
     fn scalar(&mut self, stack: &mut [Frame], text: String, span: Span) {
         match stack.last_mut() {
-            Some(Frame::Mapping { key: key @ None, .. }) => *key = Some((text, span)),
+            Some(Frame::Mapping {
+                key: key @ None, ..
+            }) => *key = Some((text, span)),
             _ => {
                 self.value(stack, span);
             }
@@ -86,7 +94,10 @@ impl SourceMap {
     }
 
     fn open(&mut self, stack: &mut Vec<Frame>, mapping: bool, span: Span) {
-        if matches!(stack.last(), Some(Frame::Mapping { key: None, .. }) | Some(Frame::Ignored)) {
+        if matches!(
+            stack.last(),
+            Some(Frame::Mapping { key: None, .. }) | Some(Frame::Ignored)
+        ) {
             stack.push(Frame::Ignored);
             return;
         }
@@ -112,7 +123,10 @@ impl SourceMap {
             }
             Some(Frame::Ignored) => return String::new(),
         };
-        let place = Place { key, value: positions(span) };
+        let place = Place {
+            key,
+            value: positions(span),
+        };
         self.places.entry(path.clone()).or_insert(place);
         path
     }
@@ -120,12 +134,22 @@ impl SourceMap {
 
 /// Joins a parent key path and one segment with a dot.
 pub fn join(parent: &str, segment: &str) -> String {
-    if parent.is_empty() { segment.to_owned() } else { format!("{parent}.{segment}") }
+    if parent.is_empty() {
+        segment.to_owned()
+    } else {
+        format!("{parent}.{segment}")
+    }
 }
 
 fn positions(span: Span) -> (Position, Position) {
-    let convert = |line: usize, col: usize| Position { line: line.max(1), column: col + 1 };
-    (convert(span.start.line(), span.start.col()), convert(span.end.line(), span.end.col()))
+    let convert = |line: usize, col: usize| Position {
+        line: line.max(1),
+        column: col + 1,
+    };
+    (
+        convert(span.start.line(), span.start.col()),
+        convert(span.end.line(), span.end.col()),
+    )
 }
 
 #[cfg(test)]

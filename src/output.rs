@@ -27,14 +27,20 @@ impl Staging {
             fs::remove_dir_all(&dir).map_err(|error| Error::io(&dir, error))?;
         }
         fs::create_dir_all(&dir).map_err(|error| Error::io(&dir, error))?;
-        Ok(Staging { dir, out: out.to_path_buf() })
+        Ok(Staging {
+            dir,
+            out: out.to_path_buf(),
+        })
     }
 
     /// Replaces the output folder with the staging folder.
     pub fn commit(self) -> Result<(), Error> {
         let marker = self.dir.join(MARKER);
-        fs::write(&marker, "written by shoulashou; the whole folder is replaced on each build\n")
-            .map_err(|error| Error::io(&marker, error))?;
+        fs::write(
+            &marker,
+            "written by shoulashou; the whole folder is replaced on each build\n",
+        )
+        .map_err(|error| Error::io(&marker, error))?;
         if !self.out.exists() {
             return fs::rename(&self.dir, &self.out).map_err(|error| Error::io(&self.out, error));
         }
@@ -62,7 +68,10 @@ fn ensure_replaceable(out: &Path, force: bool) -> Result<(), Error> {
         return Ok(());
     }
     if !out.is_dir() {
-        return Err(Error::Usage(format!("the output path {} exists and is not a folder", out.display())));
+        return Err(Error::Usage(format!(
+            "the output path {} exists and is not a folder",
+            out.display()
+        )));
     }
     let mut entries = fs::read_dir(out).map_err(|error| Error::io(out, error))?;
     if entries.next().is_none() || out.join(MARKER).is_file() {
@@ -77,7 +86,9 @@ fn ensure_replaceable(out: &Path, force: bool) -> Result<(), Error> {
 
 /// Returns a hidden folder next to `out`, such as `.site.staging-1234`.
 fn sibling(out: &Path, purpose: &str) -> PathBuf {
-    let name = out.file_name().map_or_else(|| "site".into(), |name| name.to_string_lossy());
+    let name = out
+        .file_name()
+        .map_or_else(|| "site".into(), |name| name.to_string_lossy());
     out.with_file_name(format!(".{name}.{purpose}-{}", std::process::id()))
 }
 

@@ -63,7 +63,13 @@ fn run_build(arguments: &BuildArguments, quiet: bool) -> Result<u8, Error> {
         return Ok(status);
     }
 
-    let summary = Summary::build(&loaded.campaign, &loaded.families, &loaded.teams, &loaded.diagnostics, options.as_of);
+    let summary = Summary::build(
+        &loaded.campaign,
+        &loaded.families,
+        &loaded.teams,
+        &loaded.diagnostics,
+        options.as_of,
+    );
     let render_options = RenderOptions {
         masked: !arguments.unmasked,
         templates_dir: Some(arguments.templates.clone()).filter(|dir| dir.is_dir()),
@@ -89,7 +95,11 @@ fn run_build(arguments: &BuildArguments, quiet: bool) -> Result<u8, Error> {
 }
 
 /// Writes every page and workbook into `dir`; returns how many of each.
-fn write_outputs(summary: &Summary, options: &RenderOptions, dir: &Path) -> Result<(usize, usize), Error> {
+fn write_outputs(
+    summary: &Summary,
+    options: &RenderOptions,
+    dir: &Path,
+) -> Result<(usize, usize), Error> {
     let pages = render::render_site(summary, options, dir)?;
     let mut workbooks: Vec<PathBuf> = vec![dir.join(workbook::PROVINCE_WORKBOOK)];
     workbook::write_province(summary, &workbooks[0])?;
@@ -110,7 +120,11 @@ fn write_outputs(summary: &Summary, options: &RenderOptions, dir: &Path) -> Resu
 
 fn status_of(loaded: &Loaded, common: &CommonArguments) -> u8 {
     let blocking_warnings = common.deny_warnings && loaded.warning_count() > 0;
-    if loaded.diagnostics.iter().any(|d| d.check.code == crate::diagnostic::UNREADABLE_FILE.code) {
+    if loaded
+        .diagnostics
+        .iter()
+        .any(|d| d.check.code == crate::diagnostic::UNREADABLE_FILE.code)
+    {
         EXIT_FAILURE
     } else if loaded.error_count() > 0 || blocking_warnings {
         EXIT_INVALID
@@ -126,7 +140,11 @@ fn print_diagnostics(loaded: &Loaded, quiet: bool) {
         let _ = writeln!(stderr, "{}", emit::render_text(diagnostic, &loaded.sources));
     }
     if !quiet || !loaded.diagnostics.is_empty() {
-        let line = emit::count_line(loaded.error_count(), loaded.warning_count(), loaded.records_read);
+        let line = emit::count_line(
+            loaded.error_count(),
+            loaded.warning_count(),
+            loaded.records_read,
+        );
         let _ = writeln!(stderr, "{line}");
     }
 }

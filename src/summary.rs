@@ -100,7 +100,11 @@ impl<'a> Summary<'a> {
         diagnostics: &'a [Diagnostic],
         as_of: Date,
     ) -> Summary<'a> {
-        let mut names: Vec<String> = campaign.universities.iter().map(|u| u.name.clone()).collect();
+        let mut names: Vec<String> = campaign
+            .universities
+            .iter()
+            .map(|u| u.name.clone())
+            .collect();
         let mut unlisted: Vec<String> = families
             .iter()
             .map(|family| &family.university)
@@ -124,7 +128,12 @@ impl<'a> Summary<'a> {
         for university in &universities {
             totals.add(&university.figures);
         }
-        Summary { campaign, as_of, universities, totals }
+        Summary {
+            campaign,
+            as_of,
+            universities,
+            totals,
+        }
     }
 }
 
@@ -153,8 +162,14 @@ pub fn folder_of(campaign: &Campaign, university: &str) -> String {
 
 fn warnings_by_file(diagnostics: &[Diagnostic]) -> HashMap<&Path, Vec<&Diagnostic>> {
     let mut by_file: HashMap<&Path, Vec<&Diagnostic>> = HashMap::new();
-    for diagnostic in diagnostics.iter().filter(|d| d.check.severity == Severity::Warning) {
-        by_file.entry(diagnostic.file.as_path()).or_default().push(diagnostic);
+    for diagnostic in diagnostics
+        .iter()
+        .filter(|d| d.check.severity == Severity::Warning)
+    {
+        by_file
+            .entry(diagnostic.file.as_path())
+            .or_default()
+            .push(diagnostic);
     }
     by_file
 }
@@ -168,13 +183,20 @@ fn university_report<'a>(
     as_of: Date,
 ) -> UniversityReport<'a> {
     let deadline = campaign.deadline_of(&name);
-    let mut own_teams: Vec<&Team> = teams.iter().filter(|team| team.university == name).collect();
+    let mut own_teams: Vec<&Team> = teams
+        .iter()
+        .filter(|team| team.university == name)
+        .collect();
     own_teams.sort_by(|left, right| left.source.id.cmp(&right.source.id));
-    let team_by_id: HashMap<&str, &Team> =
-        own_teams.iter().map(|team| (team.source.id.as_str(), *team)).collect();
+    let team_by_id: HashMap<&str, &Team> = own_teams
+        .iter()
+        .map(|team| (team.source.id.as_str(), *team))
+        .collect();
 
-    let mut own_families: Vec<&Family> =
-        families.iter().filter(|family| family.university == name).collect();
+    let mut own_families: Vec<&Family> = families
+        .iter()
+        .filter(|family| family.university == name)
+        .collect();
     own_families.sort_by(|left, right| left.source.id.cmp(&right.source.id));
 
     let mut warnings: Vec<&Diagnostic> = Vec::new();
@@ -200,7 +222,11 @@ fn university_report<'a>(
                 .collect();
             served.sort_unstable();
             let within_rule = (2..=3).contains(&served.len());
-            TeamReport { team, families: served, within_rule }
+            TeamReport {
+                team,
+                families: served,
+                within_rule,
+            }
         })
         .collect();
     crate::diagnostic::sort_refs(&mut warnings);
@@ -267,7 +293,10 @@ fn figures_of(families: &[FamilyReport], teams: &[&Team], warnings: usize) -> Fi
 fn deadline_status(families: &[&Family], deadline: Date, as_of: Date) -> DeadlineStatus {
     let complete = !families.is_empty()
         && families.iter().all(|family| {
-            family.approval.as_ref().is_some_and(|approval| approval.date <= deadline)
+            family
+                .approval
+                .as_ref()
+                .is_some_and(|approval| approval.date <= deadline)
         });
     if complete {
         DeadlineStatus::Met
