@@ -14,6 +14,9 @@ pub struct Campaign {
     pub deadline: Date,
     /// A family in service with no visit for longer than this many days is overdue.
     pub visit_interval_days: u32,
+    /// Build date of an archived campaign, so that its follow-up status and
+    /// its pages stay the same whenever it is rebuilt; `--as-of` overrides it.
+    pub as_of: Option<Date>,
     /// Universities in report order.
     pub universities: Vec<UniversityEntry>,
 }
@@ -55,6 +58,7 @@ impl Default for Campaign {
             issuer: "团省委疫情防控指挥部".to_owned(),
             deadline: Date::from_ymd(2020, 2, 20).expect("2020-02-20 is a valid date"),
             visit_interval_days: 14,
+            as_of: None,
             universities,
         }
     }

@@ -39,7 +39,8 @@ pub struct CommonArguments {
     /// Campaign file [default: campaign.yaml when present]
     #[arg(long, value_name = "FILE")]
     pub campaign: Option<PathBuf>,
-    /// Date the follow-up checks count from, as YYYY-MM-DD [default: today]
+    /// Date the follow-up checks count from, as YYYY-MM-DD
+    /// [default: the campaign's `as_of`, else today]
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub as_of: Option<Date>,
     /// Treat warnings as errors
@@ -99,7 +100,7 @@ impl CommonArguments {
         Ok(LoadOptions {
             records: self.records.clone(),
             campaign,
-            as_of: self.as_of.unwrap_or_else(Date::today),
+            as_of: self.as_of,
         })
     }
 }

@@ -73,6 +73,7 @@ const CAMPAIGN: &[Field] = &[
     field("deadline", "汇总表截止日期"),
     field("visit_interval_days", "回访间隔天数"),
     field("universities", "高校名单"),
+    field("as_of", "统计日期"),
 ];
 const UNIVERSITY: &[Field] = &[
     field("name", "高校"),
@@ -390,6 +391,9 @@ pub fn campaign(decoder: &mut Decoder, value: &Value) -> Option<Campaign> {
     if map.contains_key("visit_interval_days") {
         campaign.visit_interval_days =
             decoder.count(map, "", key(CAMPAIGN, "visit_interval_days"))?;
+    }
+    if map.get("as_of").is_some_and(|value| !value.is_null()) {
+        campaign.as_of = Some(decoder.date(map, "", key(CAMPAIGN, "as_of"), true)?);
     }
     if map.contains_key("universities") {
         campaign.universities = universities(decoder, map)?;

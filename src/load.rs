@@ -26,13 +26,16 @@ pub struct LoadOptions {
     pub records: PathBuf,
     /// The campaign file, when one is used.
     pub campaign: Option<PathBuf>,
-    pub as_of: Date,
+    /// Build date given on the command line; else the campaign's, else today.
+    pub as_of: Option<Date>,
 }
 
 /// Valid records, the campaign and every problem found.
 #[derive(Debug)]
 pub struct Loaded {
     pub campaign: Campaign,
+    /// Date the follow-up checks counted from.
+    pub as_of: Date,
     pub families: Vec<Family>,
     pub teams: Vec<Team>,
     /// Sorted by file, line and column.
@@ -77,11 +80,12 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, Error> {
         None => Campaign::default(),
     };
 
+    let as_of = options.as_of.or(campaign.as_of).unwrap_or_else(Date::today);
     let (files, walk_problems) = find_records(&options.records)?;
     diagnostics.extend(walk_problems);
     let decoded: Vec<(Decoded, Vec<Diagnostic>)> = files
         .par_iter()
-        .map(|(path, kind)| decode_file(path, *kind, &campaign, options.as_of))
+        .map(|(path, kind)| decode_file(path, *kind, &campaign, as_of))
         .collect();
 
     let mut families = Vec::new();
@@ -100,6 +104,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, Error> {
     checks::sort(&mut diagnostics);
     Ok(Loaded {
         campaign,
+        as_of,
         families,
         teams,
         diagnostics,

@@ -68,7 +68,7 @@ fn run_build(arguments: &BuildArguments, quiet: bool) -> Result<u8, Error> {
         &loaded.families,
         &loaded.teams,
         &loaded.diagnostics,
-        options.as_of,
+        loaded.as_of,
     );
     let render_options = RenderOptions {
         masked: !arguments.unmasked,
