@@ -141,6 +141,21 @@ fn expected_families() -> Vec<ExpectedFamily> {
     families
 }
 
+/// Returns the number of teams and the sum of their members for each university.
+fn expected_teams() -> HashMap<String, (u64, u64)> {
+    let mut teams: HashMap<String, (u64, u64)> = HashMap::new();
+    for path in yaml_files()
+        .iter()
+        .filter(|path| path.parent().unwrap().ends_with("teams"))
+    {
+        let team = read_yaml(path);
+        let entry = teams.entry(text(&team, "university")).or_default();
+        entry.0 += 1;
+        entry.1 += number(&team, "members");
+    }
+    teams
+}
+
 /// Universities in report order: the campaign's list, then the others by name.
 fn university_order(families: &[ExpectedFamily]) -> Vec<(String, String)> {
     let campaign = read_yaml(&repository().join("campaign.yaml"));
@@ -344,7 +359,15 @@ fn overview_matches_records() {
             .unwrap_or_else(|| panic!("no column {label}"))
     };
 
+    let teams = expected_teams();
     for (name, cells) in &rows {
+        let (team_count, volunteers) = teams.get(name).copied().unwrap_or_default();
+        assert_eq!(cells[column("团队数")], team_count.to_string(), "{name}");
+        assert_eq!(
+            cells[column("志愿者人数")],
+            volunteers.to_string(),
+            "{name}"
+        );
         let own: Vec<&ExpectedFamily> = families.iter().filter(|f| &f.university == name).collect();
         let sum = |field: fn(&ExpectedFamily) -> u64| {
             own.iter().map(|f| field(f)).sum::<u64>().to_string()
@@ -364,6 +387,79 @@ fn overview_matches_records() {
                 .unwrap();
             let count = own.iter().filter(|f| f.needs.contains(&code)).count();
             assert_eq!(cells[header], count.to_string(), "{name} code {code}");
+        }
+    }
+}
+
+#[test]
+fn university_pages_show_attachment_2() {
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    assert_eq!(build_sample(&site).status.code(), Some(0));
+    let families = expected_families();
+    let header_cells = Selector::parse("table.attachment-2 thead th").unwrap();
+    let rows = Selector::parse("table.attachment-2 tbody tr").unwrap();
+    let cells = Selector::parse("th, td").unwrap();
+
+    for (university, folder) in university_order(&families) {
+        let path = site.join(&folder).join("index.html");
+        let page = Html::parse_document(&std::fs::read_to_string(&path).unwrap());
+        let headers: Vec<String> = page.select(&header_cells).map(cell_text).collect();
+        assert_eq!(headers, HEADERS, "{}", path.display());
+        let shown: Vec<Vec<String>> = page
+            .select(&rows)
+            .map(|row| row.select(&cells).map(cell_text).collect())
+            .filter(|row: &Vec<String>| row.len() == 9)
+            .collect();
+        let expected: Vec<Vec<String>> = families
+            .iter()
+            .filter(|family| family.university == university)
+            .map(|family| {
+                let codes: Vec<String> = family.needs.iter().map(u64::to_string).collect();
+                vec![
+                    family.university.clone(),
+                    family.worker.clone(),
+                    family.hospital.clone(),
+                    family.aided_hospital.clone(),
+                    family.size.to_string(),
+                    family.elderly.to_string(),
+                    family.minors.to_string(),
+                    family.team_members.to_string(),
+                    codes.join("、"),
+                ]
+            })
+            .collect();
+        assert_eq!(shown, expected, "{}", path.display());
+    }
+}
+
+#[test]
+fn pages_hide_phones_and_addresses() {
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    assert_eq!(build_sample(&site).status.code(), Some(0));
+    let mut private = Vec::new();
+    for path in yaml_files() {
+        let record = read_yaml(&path);
+        for key in ["family.phone", "family.address", "leader.phone"] {
+            let (section, field) = key.split_once('.').unwrap();
+            if let Some(value) = record[section][field].as_str() {
+                private.push(value.to_owned());
+            }
+        }
+    }
+    assert!(private.len() >= 20, "the sample has phones and addresses");
+    for entry in WalkDir::new(&site) {
+        let path = entry.unwrap().into_path();
+        if path.extension().is_some_and(|ext| ext == "html") {
+            let page = std::fs::read_to_string(&path).unwrap();
+            for value in &private {
+                assert!(
+                    !page.contains(value.as_str()),
+                    "{} shows {value}",
+                    path.display()
+                );
+            }
         }
     }
 }
