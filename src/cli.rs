@@ -57,8 +57,9 @@ pub struct BuildArguments {
     #[arg(long, value_name = "DIR", default_value = "site")]
     pub out: PathBuf,
     /// Folder whose files override the built-in templates of the same name
-    #[arg(long, value_name = "DIR", default_value = "templates")]
-    pub templates: PathBuf,
+    /// [default: templates when present]
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
     /// Show phone numbers and street addresses in full in the HTML pages
     #[arg(long)]
     pub unmasked: bool,
@@ -102,5 +103,20 @@ impl CommonArguments {
             campaign,
             as_of: self.as_of,
         })
+    }
+}
+
+impl BuildArguments {
+    /// Resolves the templates folder: the one given, which must exist, else
+    /// `templates` when present.
+    pub fn templates_dir(&self) -> Result<Option<PathBuf>, Error> {
+        match &self.templates {
+            Some(dir) if dir.is_dir() => Ok(Some(dir.clone())),
+            Some(dir) => Err(Error::Usage(format!(
+                "the templates folder {} does not exist or is not a folder",
+                dir.display()
+            ))),
+            None => Ok(Some(PathBuf::from("templates")).filter(|dir| dir.is_dir())),
+        }
     }
 }

@@ -54,7 +54,10 @@ fn run_check(arguments: &CheckArguments, quiet: bool) -> Result<u8, Error> {
 fn run_build(arguments: &BuildArguments, quiet: bool) -> Result<u8, Error> {
     let started = Instant::now();
     let options = arguments.common.load_options()?;
-    output::ensure_outside(&arguments.out, &[&options.records, &arguments.templates])?;
+    let templates_dir = arguments.templates_dir()?;
+    let mut protected = vec![options.records.as_path()];
+    protected.extend(templates_dir.as_deref());
+    output::ensure_outside(&arguments.out, &protected)?;
     let loaded = load::load(&options)?;
     print_diagnostics(&loaded, quiet);
     let status = status_of(&loaded, &arguments.common);
@@ -72,7 +75,7 @@ fn run_build(arguments: &BuildArguments, quiet: bool) -> Result<u8, Error> {
     );
     let render_options = RenderOptions {
         masked: !arguments.unmasked,
-        templates_dir: Some(arguments.templates.clone()).filter(|dir| dir.is_dir()),
+        templates_dir,
     };
     let staging = Staging::create(&arguments.out, arguments.force)?;
     match write_outputs(&summary, &render_options, &staging.dir) {
