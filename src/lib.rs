@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod emit;
 pub mod error;
 pub mod form;
+pub mod full_width;
 pub mod load;
 pub mod locate;
 pub mod markdown;

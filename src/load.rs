@@ -17,6 +17,7 @@ use crate::decode::Decoder;
 use crate::diagnostic::{self as checks, Diagnostic, Position};
 use crate::error::Error;
 use crate::form;
+use crate::full_width;
 use crate::locate::SourceMap;
 use crate::record::{Family, Source, Team};
 
@@ -66,7 +67,7 @@ enum Kind {
 }
 
 enum Decoded {
-    Family(Family),
+    Family(Box<Family>),
     Team(Team),
     Invalid,
 }
@@ -93,7 +94,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, Error> {
     for (record, problems) in decoded {
         diagnostics.extend(problems);
         match record {
-            Decoded::Family(family) => families.push(family),
+            Decoded::Family(family) => families.push(*family),
             Decoded::Team(team) => teams.push(team),
             Decoded::Invalid => {}
         }
@@ -117,7 +118,7 @@ fn load_campaign(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Campa
     let source = match read_source(path) {
         Ok(source) => source,
         Err(problem) if path.exists() => {
-            diagnostics.push(problem);
+            diagnostics.push(*problem);
             return Ok(Campaign::default());
         }
         Err(_) => {
@@ -129,7 +130,7 @@ fn load_campaign(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Campa
     let campaign = match parse(path, &source) {
         Ok(value) => form::campaign(&mut decoder, &value),
         Err(problem) => {
-            decoder.diagnostics.push(problem);
+            decoder.diagnostics.push(*problem);
             None
         }
     };
@@ -137,8 +138,11 @@ fn load_campaign(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Campa
     Ok(campaign.unwrap_or_default())
 }
 
+/// Record files with their kinds, and the problems met while looking for them.
+type Found = (Vec<(PathBuf, Kind)>, Vec<Diagnostic>);
+
 /// Lists record files in a stable order, skipping names that start with `.` or `_`.
-fn find_records(root: &Path) -> Result<(Vec<(PathBuf, Kind)>, Vec<Diagnostic>), Error> {
+fn find_records(root: &Path) -> Result<Found, Error> {
     if !root.is_dir() {
         let message = format!(
             "the records folder {} does not exist or is not a folder",
@@ -199,7 +203,7 @@ fn decode_file(
 ) -> (Decoded, Vec<Diagnostic>) {
     let value = match read_source(path).and_then(|source| parse(path, &source)) {
         Ok(value) => value,
-        Err(problem) => return (Decoded::Invalid, vec![problem]),
+        Err(problem) => return (Decoded::Invalid, vec![*problem]),
     };
     let mut decoder = Decoder::new(path);
     let source = Source {
@@ -219,17 +223,17 @@ fn decode_file(
                 !follow_up_invalid
                     || (d.check != checks::NOT_APPROVED && d.check != checks::VISIT_OVERDUE)
             }));
-            decoder.diagnostics.extend(check::full_width_values(
+            decoder.diagnostics.extend(full_width::full_width_values(
                 path,
-                &check::family_short_values(&family),
+                &full_width::family_short_values(&family),
             ));
-            Decoded::Family(family)
+            Decoded::Family(Box::new(family))
         }),
         Kind::Team => form::team(&mut decoder, &value, source).map(|team| {
             decoder.diagnostics.extend(check::team(&team));
-            decoder.diagnostics.extend(check::full_width_values(
+            decoder.diagnostics.extend(full_width::full_width_values(
                 path,
-                &check::team_short_values(&team),
+                &full_width::team_short_values(&team),
             ));
             Decoded::Team(team)
         }),
@@ -238,7 +242,7 @@ fn decode_file(
 }
 
 /// Reads a file as UTF-8 text, dropping a byte-order mark.
-pub fn read_source(path: &Path) -> Result<String, Diagnostic> {
+pub fn read_source(path: &Path) -> Result<String, Box<Diagnostic>> {
     let unreadable = |message: String, hint: &str| {
         Diagnostic::new(checks::UNREADABLE_FILE, path, "", message, hint).at(line_one(), line_one())
     };
@@ -265,12 +269,12 @@ pub fn read_source(path: &Path) -> Result<String, Diagnostic> {
     })
 }
 
-fn parse(path: &Path, source: &str) -> Result<Value, Diagnostic> {
+fn parse(path: &Path, source: &str) -> Result<Value, Box<Diagnostic>> {
     serde_yaml::from_str(source).map_err(|error| {
         let position = error.location().map_or(line_one(), |location| Position { line: location.line(), column: location.column() });
         let message = format!("the file is not valid YAML: {error}");
         let hint = "each line is `key: value` with a space after the colon, and nested keys are indented with spaces";
-        Diagnostic::new(checks::YAML_SYNTAX, path, "", message, hint).at(position, position)
+        Box::new(Diagnostic::new(checks::YAML_SYNTAX, path, "", message, hint).at(position, position))
     })
 }
 
