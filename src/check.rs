@@ -2,7 +2,7 @@
 //! and checks across records (team references, duplicates, team sizes).
 //! Cross-record checks use hash maps, so they run in linear time.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use crate::campaign::Campaign;
@@ -191,15 +191,30 @@ pub fn team(team: &Team) -> Vec<Diagnostic> {
 }
 
 /// Runs the checks that compare records with each other and with the campaign.
-pub fn across(families: &[Family], teams: &[Team], campaign: &Campaign) -> Vec<Diagnostic> {
+pub fn across(
+    families: &[Family],
+    teams: &[Team],
+    invalid: &InvalidRecords,
+    campaign: &Campaign,
+) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let team_index = index_teams(teams, &mut diagnostics);
-    team_references(families, &team_index, &mut diagnostics);
+    team_references(families, &team_index, invalid, &mut diagnostics);
     duplicate_workers(families, &mut diagnostics);
     family_collisions(families, campaign, &mut diagnostics);
-    team_sizes(families, teams, &mut diagnostics);
+    team_sizes(families, teams, invalid, &mut diagnostics);
     unknown_universities(families, teams, campaign, &mut diagnostics);
     diagnostics
+}
+
+/// What is known of records that failed to decode, so that their errors do
+/// not cause false reports about the records they are linked to.
+#[derive(Debug, Default)]
+pub struct InvalidRecords {
+    /// `(university, team)` named by families that are otherwise invalid.
+    pub team_references: Vec<(String, String)>,
+    /// Ids of team files that exist but are invalid.
+    pub team_ids: HashSet<String>,
 }
 
 type TeamIndex<'a> = HashMap<&'a str, Vec<&'a Team>>;
@@ -225,8 +240,16 @@ fn index_teams<'a>(teams: &'a [Team], diagnostics: &mut Vec<Diagnostic>) -> Team
     by_id
 }
 
-fn team_references(families: &[Family], teams: &TeamIndex, diagnostics: &mut Vec<Diagnostic>) {
-    for family in families {
+fn team_references(
+    families: &[Family],
+    teams: &TeamIndex,
+    invalid: &InvalidRecords,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for family in families
+        .iter()
+        .filter(|f| !invalid.team_ids.contains(&f.team))
+    {
         let candidates = teams
             .get(family.team.as_str())
             .map_or(&[][..], Vec::as_slice);
@@ -311,12 +334,22 @@ fn family_collisions(families: &[Family], campaign: &Campaign, diagnostics: &mut
     }
 }
 
-fn team_sizes(families: &[Family], teams: &[Team], diagnostics: &mut Vec<Diagnostic>) {
+fn team_sizes(
+    families: &[Family],
+    teams: &[Team],
+    invalid: &InvalidRecords,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let mut served: HashMap<(&str, &str), usize> = HashMap::new();
-    for family in families {
-        *served
-            .entry((family.university.as_str(), family.team.as_str()))
-            .or_default() += 1;
+    let valid = families
+        .iter()
+        .map(|family| (family.university.as_str(), family.team.as_str()));
+    let broken = invalid
+        .team_references
+        .iter()
+        .map(|(university, team)| (university.as_str(), team.as_str()));
+    for reference in valid.chain(broken) {
+        *served.entry(reference).or_default() += 1;
     }
     for team in teams {
         let count = served

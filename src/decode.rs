@@ -106,7 +106,7 @@ impl Decoder {
     pub fn required_text(&mut self, map: &Mapping, path: &str, field: &Field) -> Option<String> {
         let text = self.optional_text(map, path, field);
         if text.is_none() && self.is_absent_or_blank(map, field.key) {
-            self.missing(path, field);
+            self.missing(map, path, field);
         }
         text
     }
@@ -139,7 +139,7 @@ impl Decoder {
     /// Returns the whole number at `key`, reporting it when missing, negative or not a number.
     pub fn count(&mut self, map: &Mapping, path: &str, field: &Field) -> Option<u32> {
         let Some(value) = map.get(field.key).filter(|value| !value.is_null()) else {
-            self.missing(path, field);
+            self.missing(map, path, field);
             return None;
         };
         let key_path = join(path, field.key);
@@ -287,10 +287,18 @@ impl Decoder {
         texts
     }
 
-    /// Reports a required key that is absent or blank.
-    pub fn missing(&mut self, path: &str, field: &Field) {
+    /// Reports a required key that is absent, or present with no value.
+    pub fn missing(&mut self, map: &Mapping, path: &str, field: &Field) {
         let key_path = join(path, field.key);
-        let message = format!("`{key_path}` ({}) is missing or blank", field.label);
+        if map.contains_key(field.key) {
+            let message = format!("`{key_path}` ({}) is blank", field.label);
+            let hint = format!("write {} after `{}: `", field.label, field.key);
+            let diagnostic =
+                Diagnostic::new(checks::MISSING_KEY, &self.file, key_path, message, hint);
+            self.diagnostics.push(diagnostic.at_key());
+            return;
+        }
+        let message = format!("`{key_path}` ({}) is missing", field.label);
         let hint = format!(
             "add the line `{}: ...` and fill in {}",
             field.key, field.label

@@ -148,7 +148,7 @@ fn section<'v>(
     };
     match map.get(name) {
         None | Some(Value::Null) => {
-            decoder.missing("", field);
+            decoder.missing(map, "", field);
             None
         }
         Some(value) => decoder.mapping(value, name, field.label, table),
@@ -214,9 +214,24 @@ fn household(decoder: &mut Decoder, map: &Mapping) -> Option<Household> {
 
 fn needs(decoder: &mut Decoder, map: &Mapping) -> Option<Vec<u8>> {
     let field = key(FAMILY, "needs");
-    if map.get("needs").is_none_or(Value::is_null) {
-        decoder.missing("", field);
-        return None;
+    match map.get("needs") {
+        None | Some(Value::Null) => {
+            decoder.missing(map, "", field);
+            return None;
+        }
+        Some(Value::Sequence(_)) => {}
+        Some(value) => {
+            let message = format!(
+                "`needs` (需要帮扶内容) must be a list of codes, found {}",
+                describe(value)
+            );
+            let hint = match scalar_text(value) {
+                Some(code) => format!("write `needs: [{code}]`"),
+                None => "write the codes as a list, for example needs: [1, 2]".to_owned(),
+            };
+            decoder.report(checks::WRONG_TYPE, "needs", message, hint);
+            return None;
+        }
     }
     let mut codes = Vec::new();
     let mut valid = true;

@@ -20,4 +20,5 @@ pub mod record;
 pub mod render;
 pub mod run;
 pub mod summary;
+pub mod syntax;
 pub mod workbook;

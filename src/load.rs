@@ -11,7 +11,7 @@ use serde_yaml::Value;
 use walkdir::{DirEntry, WalkDir};
 
 use crate::campaign::Campaign;
-use crate::check;
+use crate::check::{self, InvalidRecords};
 use crate::date::Date;
 use crate::decode::Decoder;
 use crate::diagnostic::{self as checks, Diagnostic, Position};
@@ -20,6 +20,7 @@ use crate::form;
 use crate::full_width;
 use crate::locate::SourceMap;
 use crate::record::{Family, Source, Team};
+use crate::syntax;
 
 /// Where the records are and which date the follow-up checks use.
 #[derive(Debug, Clone)]
@@ -69,7 +70,14 @@ enum Kind {
 enum Decoded {
     Family(Box<Family>),
     Team(Team),
-    Invalid,
+    /// A record with errors, with what other records may refer to.
+    Invalid(Option<Partial>),
+}
+
+/// The links of an invalid record to other records.
+enum Partial {
+    Family { university: String, team: String },
+    Team { id: String },
 }
 
 /// Loads and checks every record. Fails only when the records folder or the
@@ -91,15 +99,22 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, Error> {
 
     let mut families = Vec::new();
     let mut teams = Vec::new();
+    let mut invalid = InvalidRecords::default();
     for (record, problems) in decoded {
         diagnostics.extend(problems);
         match record {
             Decoded::Family(family) => families.push(*family),
             Decoded::Team(team) => teams.push(team),
-            Decoded::Invalid => {}
+            Decoded::Invalid(Some(Partial::Family { university, team })) => {
+                invalid.team_references.push((university, team));
+            }
+            Decoded::Invalid(Some(Partial::Team { id })) => {
+                invalid.team_ids.insert(id);
+            }
+            Decoded::Invalid(None) => {}
         }
     }
-    diagnostics.extend(check::across(&families, &teams, &campaign));
+    diagnostics.extend(check::across(&families, &teams, &invalid, &campaign));
 
     let sources = resolve_positions(&mut diagnostics);
     checks::sort(&mut diagnostics);
@@ -127,7 +142,7 @@ fn load_campaign(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Campa
         }
     };
     let mut decoder = Decoder::new(path);
-    let campaign = match parse(path, &source) {
+    let campaign = match syntax::parse(path, &source) {
         Ok(value) => form::campaign(&mut decoder, &value),
         Err(problem) => {
             decoder.diagnostics.push(*problem);
@@ -201,9 +216,9 @@ fn decode_file(
     campaign: &Campaign,
     as_of: Date,
 ) -> (Decoded, Vec<Diagnostic>) {
-    let value = match read_source(path).and_then(|source| parse(path, &source)) {
+    let value = match read_source(path).and_then(|source| syntax::parse(path, &source)) {
         Ok(value) => value,
-        Err(problem) => return (Decoded::Invalid, vec![*problem]),
+        Err(problem) => return (Decoded::Invalid(None), vec![*problem]),
     };
     let mut decoder = Decoder::new(path);
     let source = Source {
@@ -238,7 +253,24 @@ fn decode_file(
             Decoded::Team(team)
         }),
     };
-    (decoded.unwrap_or(Decoded::Invalid), decoder.diagnostics)
+    let decoded = decoded.unwrap_or_else(|| Decoded::Invalid(partial(&value, kind, path)));
+    (decoded, decoder.diagnostics)
+}
+
+/// Returns the team link of a record that failed to decode, when it can be read.
+fn partial(value: &Value, kind: Kind, path: &Path) -> Option<Partial> {
+    match kind {
+        Kind::Team => Some(Partial::Team {
+            id: form::record_id(path),
+        }),
+        Kind::Family => {
+            let text = |key: &str| value.get(key).and_then(crate::decode::scalar_text);
+            Some(Partial::Family {
+                university: text("university")?,
+                team: text("team")?,
+            })
+        }
+    }
 }
 
 /// Reads a file as UTF-8 text, dropping a byte-order mark.
@@ -266,15 +298,6 @@ pub fn read_source(path: &Path) -> Result<String, Box<Diagnostic>> {
     Ok(match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_owned(),
         None => text,
-    })
-}
-
-fn parse(path: &Path, source: &str) -> Result<Value, Box<Diagnostic>> {
-    serde_yaml::from_str(source).map_err(|error| {
-        let position = error.location().map_or(line_one(), |location| Position { line: location.line(), column: location.column() });
-        let message = format!("the file is not valid YAML: {error}");
-        let hint = "each line is `key: value` with a space after the colon, and nested keys are indented with spaces";
-        Box::new(Diagnostic::new(checks::YAML_SYNTAX, path, "", message, hint).at(position, position))
     })
 }
 

@@ -19,12 +19,23 @@ pub struct Place {
 #[derive(Debug, Default)]
 pub struct SourceMap {
     places: HashMap<String, Place>,
+    duplicates: Vec<Duplicate>,
+}
+
+/// A key written twice in one mapping.
+#[derive(Debug, Clone)]
+pub struct Duplicate {
+    pub key_path: String,
+    pub first: Position,
+    pub second: (Position, Position),
 }
 
 enum Frame {
     Mapping {
         path: String,
         key: Option<(String, Span)>,
+        /// Keys met so far, with where each was first written.
+        seen: HashMap<String, Position>,
     },
     Sequence {
         path: String,
@@ -82,11 +93,30 @@ impl SourceMap {
         (start, start)
     }
 
+    /// Returns the keys written twice in one mapping, in source order.
+    pub fn duplicates(&self) -> &[Duplicate] {
+        &self.duplicates
+    }
+
     fn scalar(&mut self, stack: &mut [Frame], text: String, span: Span) {
         match stack.last_mut() {
             Some(Frame::Mapping {
-                key: key @ None, ..
-            }) => *key = Some((text, span)),
+                key: key @ None,
+                path,
+                seen,
+            }) => {
+                match seen.get(&text) {
+                    Some(first) => self.duplicates.push(Duplicate {
+                        key_path: join(path, &text),
+                        first: *first,
+                        second: positions(span),
+                    }),
+                    None => {
+                        seen.insert(text.clone(), positions(span).0);
+                    }
+                }
+                *key = Some((text, span));
+            }
             _ => {
                 self.value(stack, span);
             }
@@ -103,7 +133,11 @@ impl SourceMap {
         }
         let path = self.value(stack, span);
         stack.push(if mapping {
-            Frame::Mapping { path, key: None }
+            Frame::Mapping {
+                path,
+                key: None,
+                seen: HashMap::new(),
+            }
         } else {
             Frame::Sequence { path, index: 0 }
         });
@@ -113,7 +147,7 @@ impl SourceMap {
     fn value(&mut self, stack: &mut [Frame], span: Span) -> String {
         let (path, key) = match stack.last_mut() {
             None => (String::new(), None),
-            Some(Frame::Mapping { path, key }) => {
+            Some(Frame::Mapping { path, key, .. }) => {
                 let (name, key_span) = key.take().unwrap_or_default();
                 (join(path, &name), Some(positions(key_span)))
             }
@@ -187,5 +221,22 @@ mod tests {
     fn positions_survive_crlf_and_block_scalars() {
         let source = "plan: |\r\n  第一行\r\n  第二行\r\nteam: t1\r\n";
         assert_eq!(place(source, "team", Part::Value), (4, 7));
+    }
+}
+
+#[cfg(test)]
+mod duplicate_tests {
+    use super::*;
+
+    #[test]
+    fn finds_second_occurrence_of_key() {
+        let source = "team: a\nfamily:\n  size: 4\n  size: 5\nteam: b\n";
+        let map = SourceMap::build(source);
+        let found: Vec<(&str, usize, usize)> = map
+            .duplicates()
+            .iter()
+            .map(|d| (d.key_path.as_str(), d.first.line, d.second.0.line))
+            .collect();
+        assert_eq!(found, [("family.size", 3, 4), ("team", 1, 5)]);
     }
 }

@@ -1,0 +1,131 @@
+//! Parsing one file with serde_yaml, and turning a syntax error into a
+//! diagnostic that points where the mistake is: the second of two equal
+//! keys, or a full-width colon typed with a Chinese input method, rather
+//! than where the parser happened to give up.
+
+use std::path::Path;
+
+use serde_yaml::Value;
+
+use crate::diagnostic::{self as checks, Diagnostic, Position};
+use crate::locate::SourceMap;
+
+/// Parses a YAML document, or returns the syntax error as a diagnostic.
+pub fn parse(path: &Path, source: &str) -> Result<Value, Box<Diagnostic>> {
+    serde_yaml::from_str(source).map_err(|error| Box::new(explain(path, source, &error)))
+}
+
+fn explain(path: &Path, source: &str, error: &serde_yaml::Error) -> Diagnostic {
+    let reported = error
+        .location()
+        .map_or(Position { line: 1, column: 1 }, |location| Position {
+            line: location.line(),
+            column: location.column(),
+        });
+    if let Some(diagnostic) = duplicate_key(path, source) {
+        return diagnostic;
+    }
+    if let Some(diagnostic) = full_width_colon(path, source, reported.line) {
+        return diagnostic;
+    }
+    let text = error.to_string();
+    let reason = text.split(" at line ").next().unwrap_or(&text);
+    let message = format!("the file is not valid YAML: {reason}");
+    let hint = "each line is `key: value` with a space after the colon, and nested keys are indented with spaces";
+    Diagnostic::new(checks::YAML_SYNTAX, path, "", message, hint).at(reported, reported)
+}
+
+fn duplicate_key(path: &Path, source: &str) -> Option<Diagnostic> {
+    let map = SourceMap::build(source);
+    let duplicate = map.duplicates().first()?;
+    let message = format!(
+        "the key `{}` is written twice; the first is on line {}",
+        duplicate.key_path, duplicate.first.line
+    );
+    let hint =
+        "keep one of the two lines and delete the other; a git merge often leaves such a copy";
+    let (start, end) = duplicate.second;
+    let diagnostic = Diagnostic::new(
+        checks::YAML_SYNTAX,
+        path,
+        duplicate.key_path.clone(),
+        message,
+        hint,
+    );
+    Some(diagnostic.at_key().at(start, end))
+}
+
+/// Finds a line at or before `error_line` where a key is followed by `：`
+/// (U+FF1A) instead of `:`, which YAML reads as part of a text value.
+fn full_width_colon(path: &Path, source: &str, error_line: usize) -> Option<Diagnostic> {
+    let lines: Vec<&str> = source.lines().take(error_line).collect();
+    let (index, line, column) = lines.iter().enumerate().rev().find_map(|(index, line)| {
+        let column = key_with_full_width_colon(line)?;
+        Some((index, *line, column))
+    })?;
+    let key = line.trim_start().trim_start_matches("- ");
+    let key = key.split('：').next().unwrap_or(key).trim();
+    let message = format!("the key `{key}` is followed by a full-width colon `：`");
+    let hint = "type a half-width colon and a space, `: `, after the key (switch the input method to 半角)";
+    let start = Position {
+        line: index + 1,
+        column,
+    };
+    let end = Position {
+        line: index + 1,
+        column: column + 1,
+    };
+    Some(Diagnostic::new(checks::YAML_SYNTAX, path, "", message, hint).at(start, end))
+}
+
+/// Returns the 1-based column of `：` when the line is `key：value`.
+fn key_with_full_width_colon(line: &str) -> Option<usize> {
+    let body = line.trim_start();
+    let body = body.strip_prefix("- ").unwrap_or(body);
+    let (key, _) = body.split_once('：')?;
+    let is_key = !key.is_empty()
+        && !key.contains(':')
+        && key
+            .trim_end()
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !is_key {
+        return None;
+    }
+    let byte_offset = line.find('：')?;
+    Some(line[..byte_offset].chars().count() + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn diagnose(source: &str) -> Diagnostic {
+        *parse(Path::new("x.yaml"), source).unwrap_err()
+    }
+
+    #[test]
+    fn points_at_second_duplicate_key() {
+        let found = diagnose("team: a\nplan: b\nteam: c\n");
+        assert_eq!((found.start.line, found.start.column), (3, 1));
+        assert!(
+            found.message.contains("first is on line 1"),
+            "{}",
+            found.message
+        );
+    }
+
+    #[test]
+    fn points_at_full_width_colon() {
+        let found = diagnose("family:\n  size：4\n  in_hubei: 1\n");
+        assert_eq!((found.start.line, found.start.column), (2, 7));
+        assert!(found.hint.contains("`: `"), "{}", found.hint);
+    }
+
+    #[test]
+    fn keeps_parser_position_otherwise() {
+        let found = diagnose("a: [1, 2\nb: 3\n");
+        assert_eq!(found.start.line, 2);
+        assert!(!found.message.contains("at line"), "{}", found.message);
+    }
+}
