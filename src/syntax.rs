@@ -66,7 +66,8 @@ fn full_width_colon(path: &Path, source: &str, error_line: usize) -> Option<Diag
     let key = line.trim_start().trim_start_matches("- ");
     let key = key.split('：').next().unwrap_or(key).trim();
     let message = format!("the key `{key}` is followed by a full-width colon `：`");
-    let hint = "replace `：` with a half-width colon and a space, `: ` (switch the input method to 半角)";
+    let hint =
+        "replace `：` with a half-width colon and a space, `: ` (switch the input method to 半角)";
     let start = Position {
         line: index + 1,
         column,
