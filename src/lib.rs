@@ -11,6 +11,7 @@ pub mod emit;
 pub mod error;
 pub mod form;
 pub mod full_width;
+pub mod generate;
 pub mod load;
 pub mod locate;
 pub mod markdown;
