@@ -25,20 +25,16 @@ pub fn render_text(diagnostic: &Diagnostic, sources: &HashMap<PathBuf, String>) 
         diagnostic.check.code, diagnostic.message
     );
     let start = diagnostic.start;
-    let _ = writeln!(
-        text,
-        "  --> {}:{}:{}",
-        diagnostic.file.display(),
-        start.line,
-        start.column
-    );
-
     let line = sources
         .get(&diagnostic.file)
         .and_then(|source| source.lines().nth(start.line.saturating_sub(1)));
+    // The gutter is as wide as the line number, so `-->`, `|` and `=` line up.
+    let number = start.line.to_string();
+    let gutter = " ".repeat(if line.is_some() { number.len() } else { 1 });
+    let file = diagnostic.file.display();
+    let _ = writeln!(text, "{gutter}--> {file}:{}:{}", start.line, start.column);
+
     if let Some(line) = line {
-        let number = start.line.to_string();
-        let gutter = " ".repeat(number.len());
         let end_column = if diagnostic.end.line == start.line {
             diagnostic.end.column
         } else {
@@ -55,7 +51,7 @@ pub fn render_text(diagnostic: &Diagnostic, sources: &HashMap<PathBuf, String>) 
             "^".repeat(width.max(1))
         );
     }
-    let _ = writeln!(text, "  = help: {}", diagnostic.hint);
+    let _ = writeln!(text, "{gutter} = help: {}", diagnostic.hint);
     text
 }
 

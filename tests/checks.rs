@@ -901,7 +901,7 @@ error[E014]: `family.phone` (家庭联系方式) `138000000` is neither a mobile
    |
 12 |   phone: \"138000000\"
    |          ^^^^^^^^^^^
-  = help: write an 11-digit mobile such as \"13800001234\" or a landline such as \"0371-60001234\", in quotes
+   = help: write an 11-digit mobile such as \"13800001234\" or a landline such as \"0371-60001234\", in quotes
 
 1 error and 0 warnings in 7 records
 ";
