@@ -207,8 +207,8 @@ pub fn across(
     diagnostics
 }
 
-/// What is known of records that failed to decode, so that their errors do
-/// not cause false reports about the records they are linked to.
+/// Links of records that failed to decode. The cross-record checks use them
+/// so that one broken file does not cause false reports on its neighbours.
 #[derive(Debug, Default)]
 pub struct InvalidRecords {
     /// `(university, team)` named by families that are otherwise invalid.

@@ -78,7 +78,7 @@ pub struct CheckArguments {
     pub format: Format,
 }
 
-/// How `check` prints diagnostics.
+/// Output format of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Text,

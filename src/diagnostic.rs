@@ -81,7 +81,7 @@ pub fn check_by_code(code: &str) -> Option<Check> {
         .find(|check| check.code.eq_ignore_ascii_case(code))
 }
 
-/// Which part of a key-value pair a diagnostic points at.
+/// The part of a key-value pair that a diagnostic points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Part {

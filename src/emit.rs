@@ -40,10 +40,10 @@ pub fn render_text(diagnostic: &Diagnostic, sources: &HashMap<PathBuf, String>) 
         } else {
             usize::MAX
         };
-        let (shown, offset, width) =
+        let (display_line, offset, width) =
             underline(line.trim_end_matches('\r'), start.column, end_column);
         let _ = writeln!(text, "{gutter} |");
-        let _ = writeln!(text, "{number} | {shown}");
+        let _ = writeln!(text, "{number} | {display_line}");
         let _ = writeln!(
             text,
             "{gutter} | {}{}",
@@ -59,7 +59,7 @@ pub fn render_text(diagnostic: &Diagnostic, sources: &HashMap<PathBuf, String>) 
 /// the characters from `start` up to (not including) `end`, both 1-based.
 /// CJK characters are two columns wide.
 pub fn underline(line: &str, start: usize, end: usize) -> (String, usize, usize) {
-    let mut shown = String::new();
+    let mut display_line = String::new();
     let mut column = 0;
     let (mut offset, mut width) = (None, 0);
     for (index, character) in line.chars().enumerate() {
@@ -73,16 +73,16 @@ pub fn underline(line: &str, start: usize, end: usize) -> (String, usize, usize)
             character.width().unwrap_or(0)
         };
         if character == '\t' {
-            shown.push_str(&" ".repeat(advance));
+            display_line.push_str(&" ".repeat(advance));
         } else {
-            shown.push(character);
+            display_line.push(character);
         }
         if position >= start && position < end {
             width += advance;
         }
         column += advance;
     }
-    (shown, offset.unwrap_or(column), width)
+    (display_line, offset.unwrap_or(column), width)
 }
 
 /// Returns the closing line: the number of errors and warnings in how many records.
@@ -159,15 +159,15 @@ mod tests {
 
     #[test]
     fn underline_counts_cjk_twice() {
-        let (shown, offset, width) = underline("name: 王某", 7, 9);
-        assert_eq!(shown, "name: 王某");
+        let (display_line, offset, width) = underline("name: 王某", 7, 9);
+        assert_eq!(display_line, "name: 王某");
         assert_eq!((offset, width), (6, 4));
     }
 
     #[test]
     fn underline_expands_tabs() {
-        let (shown, offset, width) = underline("\tsize: 4", 8, 9);
-        assert_eq!(shown, "    size: 4");
+        let (display_line, offset, width) = underline("\tsize: 4", 8, 9);
+        assert_eq!(display_line, "    size: 4");
         assert_eq!((offset, width), (10, 1));
     }
 

@@ -20,13 +20,14 @@ pub fn full_width_values(file: &Path, values: &[(String, &str)]) -> Vec<Diagnost
     let mut diagnostics = Vec::new();
     for (path, value) in values {
         if let Some(character) = full_width_char(value) {
-            let shown = if character == '\u{3000}' {
+            let description = if character == '\u{3000}' {
                 "a full-width space".to_owned()
             } else {
                 format!("the full-width character `{character}`")
             };
-            let message =
-                format!("`{path}` `{value}` contains {shown}, typed with a Chinese input method");
+            let message = format!(
+                "`{path}` `{value}` contains {description}, typed with a Chinese input method"
+            );
             let hint = "switch the input method to half-width (半角) and retype it";
             let diagnostic =
                 Diagnostic::new(checks::FULL_WIDTH, file, path.as_str(), message, hint);

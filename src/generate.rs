@@ -92,7 +92,7 @@ const ERRORS: [(&str, &str); 10] = [
     ("worker.deploymnet", "unknown key, a typo of deployment"),
 ];
 
-/// What to generate.
+/// Settings of one generated campaign.
 #[derive(Debug, Clone)]
 pub struct GenerateOptions {
     /// Number of family files, at least 1.

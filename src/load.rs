@@ -22,7 +22,7 @@ use crate::locate::SourceMap;
 use crate::record::{Family, Source, Team};
 use crate::syntax;
 
-/// Where the records are and which date the follow-up checks use.
+/// Inputs of loading: the records folder, the campaign file and the build date.
 #[derive(Debug, Clone)]
 pub struct LoadOptions {
     pub records: PathBuf,
@@ -60,7 +60,7 @@ impl Loaded {
     }
 }
 
-/// What kind of record a file holds, from its place in the folder tree.
+/// The kind of record a file holds, decided by the folder it is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Family,

@@ -69,8 +69,8 @@ impl SourceMap {
         map
     }
 
-    /// Returns the position of the key or value at `key_path`; when the path is
-    /// absent, falls back to its nearest recorded ancestor, then to line 1.
+    /// Returns the position of the key or value at `key_path`. An absent path
+    /// falls back to the key of its nearest recorded ancestor, then to line 1.
     pub fn resolve(&self, key_path: &str, part: Part) -> (Position, Position) {
         let mut path = key_path;
         let mut exact = true;

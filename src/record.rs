@@ -21,7 +21,7 @@ pub fn need_label(code: u8) -> &'static str {
     }
 }
 
-/// Where a record came from: its file and its id (the file name without extension).
+/// The origin of a record: its file and its id (the file name without extension).
 #[derive(Debug, Clone, Serialize)]
 pub struct Source {
     /// Path as given on the command line joined with the path under the records folder.

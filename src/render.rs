@@ -23,7 +23,7 @@ use crate::error::Error;
 use crate::markdown::render_markdown;
 use crate::summary::Summary;
 
-/// How pages are rendered.
+/// Options of page rendering.
 #[derive(Debug, Clone)]
 pub struct RenderOptions {
     /// Mask phone numbers and street addresses (the default).

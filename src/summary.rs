@@ -87,7 +87,7 @@ pub struct TeamReport<'a> {
     pub team: &'a Team,
     /// Ids of the families it serves, sorted.
     pub families: Vec<&'a str>,
-    /// Whether it serves 2 or 3 families, as the programme asks.
+    /// Whether it serves 2 or 3 families, as the programme requires.
     pub within_rule: bool,
 }
 

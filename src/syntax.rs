@@ -1,7 +1,6 @@
-//! Parsing one file with serde_yaml, and turning a syntax error into a
-//! diagnostic that points where the mistake is: the second of two equal
-//! keys, or a full-width colon typed with a Chinese input method, rather
-//! than where the parser happened to give up.
+//! Parsing one file with serde_yaml. A syntax error becomes a diagnostic
+//! that points at the mistake itself, such as the second of two equal keys
+//! or a full-width colon, rather than where the parser gave up.
 
 use std::path::Path;
 
