@@ -111,6 +111,15 @@ impl Decoder {
         text
     }
 
+    /// Returns the text at `key`, reporting it as missing only when `required`.
+    fn text(&mut self, map: &Mapping, path: &str, field: &Field, required: bool) -> Option<String> {
+        if required {
+            self.required_text(map, path, field)
+        } else {
+            self.optional_text(map, path, field)
+        }
+    }
+
     /// Returns the text at `key`; `None` when it is absent or blank.
     pub fn optional_text(&mut self, map: &Mapping, path: &str, field: &Field) -> Option<String> {
         let value = map.get(field.key)?;
@@ -185,11 +194,7 @@ impl Decoder {
         field: &Field,
         required: bool,
     ) -> Option<Date> {
-        let text = if required {
-            self.required_text(map, path, field)?
-        } else {
-            self.optional_text(map, path, field)?
-        };
+        let text = self.text(map, path, field, required)?;
         let key_path = join(path, field.key);
         let date = Date::parse(text.trim());
         if date.is_none() {
@@ -214,11 +219,7 @@ impl Decoder {
         required: bool,
         check: Check,
     ) -> Option<String> {
-        let text = if required {
-            self.required_text(map, path, field)?
-        } else {
-            self.optional_text(map, path, field)?
-        };
+        let text = self.text(map, path, field, required)?;
         if choices.contains(&text.trim()) {
             return Some(text.trim().to_owned());
         }

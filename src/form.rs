@@ -286,35 +286,48 @@ fn approval(decoder: &mut Decoder, map: &Mapping) -> Option<Approval> {
 }
 
 fn visits(decoder: &mut Decoder, map: &Mapping) -> Vec<Visit> {
-    let mut visits = Vec::new();
-    for (index, item) in decoder
-        .list(map, "", key(FAMILY, "visits"))
-        .iter()
-        .enumerate()
-    {
-        let path = join("visits", &index.to_string());
-        let visit = decoder
-            .mapping(item, &path, "回访记录", VISIT)
-            .and_then(|m| {
-                let date = decoder.date(m, &path, key(VISIT, "date"), true);
-                let mode = decoder.choice(
-                    m,
-                    &path,
-                    key(VISIT, "mode"),
-                    VISIT_MODES,
-                    true,
-                    checks::INVALID_CHOICE,
-                );
-                let note = decoder.optional_text(m, &path, key(VISIT, "note"));
-                Some(Visit {
-                    date: date?,
-                    mode: mode?,
-                    note,
-                })
-            });
-        visits.extend(visit);
-    }
+    let (visits, _) = blocks(
+        decoder,
+        map,
+        key(FAMILY, "visits"),
+        VISIT,
+        |decoder, m, path| {
+            let date = decoder.date(m, path, key(VISIT, "date"), true);
+            let modes = (VISIT_MODES, checks::INVALID_CHOICE);
+            let mode = decoder.choice(m, path, key(VISIT, "mode"), modes.0, true, modes.1);
+            let note = decoder.optional_text(m, path, key(VISIT, "note"));
+            Some(Visit {
+                date: date?,
+                mode: mode?,
+                note,
+            })
+        },
+    );
     visits
+}
+
+/// Decodes each item of the list at `field` as a block of `fields`, returning
+/// the items that decoded and whether all of them did.
+fn blocks<T>(
+    decoder: &mut Decoder,
+    map: &Mapping,
+    field: &Field,
+    fields: &[Field],
+    mut decode: impl FnMut(&mut Decoder, &Mapping, &str) -> Option<T>,
+) -> (Vec<T>, bool) {
+    let mut items = Vec::new();
+    let mut all_valid = true;
+    for (index, item) in decoder.list(map, "", field).iter().enumerate() {
+        let path = join(field.key, &index.to_string());
+        let decoded = decoder
+            .mapping(item, &path, field.label, fields)
+            .and_then(|block| decode(decoder, block, &path));
+        match decoded {
+            Some(decoded) => items.push(decoded),
+            None => all_valid = false,
+        }
+    }
+    (items, all_valid)
 }
 
 /// Decodes one team file.
@@ -352,38 +365,24 @@ pub fn team(decoder: &mut Decoder, value: &Value, source: Source) -> Option<Team
 }
 
 fn roster(decoder: &mut Decoder, map: &Mapping) -> Option<Vec<Member>> {
-    let mut roster = Vec::new();
-    let mut valid = true;
-    for (index, item) in decoder
-        .list(map, "", key(TEAM, "roster"))
-        .iter()
-        .enumerate()
-    {
-        let path = join("roster", &index.to_string());
-        let member = decoder
-            .mapping(item, &path, "团队成员", MEMBER)
-            .and_then(|m| {
-                let name = decoder.required_text(m, &path, key(MEMBER, "name"));
-                let training = decoder.choice(
-                    m,
-                    &path,
-                    key(MEMBER, "training"),
-                    TRAININGS,
-                    true,
-                    checks::INVALID_CHOICE,
-                );
-                let skills = decoder.text_list(m, &path, key(MEMBER, "skills"));
-                Some(Member {
-                    name: name?,
-                    training: training?,
-                    skills,
-                })
-            });
-        match member {
-            Some(member) => roster.push(member),
-            None => valid = false,
-        }
-    }
+    let (roster, valid) = blocks(
+        decoder,
+        map,
+        key(TEAM, "roster"),
+        MEMBER,
+        |decoder, m, path| {
+            let name = decoder.required_text(m, path, key(MEMBER, "name"));
+            let choices = (TRAININGS, checks::INVALID_CHOICE);
+            let training =
+                decoder.choice(m, path, key(MEMBER, "training"), choices.0, true, choices.1);
+            let skills = decoder.text_list(m, path, key(MEMBER, "skills"));
+            Some(Member {
+                name: name?,
+                training: training?,
+                skills,
+            })
+        },
+    );
     valid.then_some(roster)
 }
 
@@ -417,35 +416,21 @@ pub fn campaign(decoder: &mut Decoder, value: &Value) -> Option<Campaign> {
 }
 
 fn universities(decoder: &mut Decoder, map: &Mapping) -> Option<Vec<UniversityEntry>> {
-    let mut entries = Vec::new();
-    let mut valid = true;
-    for (index, item) in decoder
-        .list(map, "", key(CAMPAIGN, "universities"))
-        .iter()
-        .enumerate()
-    {
-        let path = join("universities", &index.to_string());
-        let entry = decoder
-            .mapping(item, &path, "高校", UNIVERSITY)
-            .and_then(|m| {
-                let name = decoder.required_text(m, &path, key(UNIVERSITY, "name"));
-                let folder = decoder.optional_text(m, &path, key(UNIVERSITY, "folder"));
-                let deadline = if m.get("deadline").is_some_and(|v| !v.is_null()) {
-                    Some(decoder.date(m, &path, key(UNIVERSITY, "deadline"), true)?)
-                } else {
-                    None
-                };
-                Some(UniversityEntry {
-                    name: name?,
-                    folder,
-                    deadline,
-                })
-            });
-        match entry {
-            Some(entry) => entries.push(entry),
-            None => valid = false,
-        }
-    }
+    let field = key(CAMPAIGN, "universities");
+    let (entries, valid) = blocks(decoder, map, field, UNIVERSITY, |decoder, m, path| {
+        let name = decoder.required_text(m, path, key(UNIVERSITY, "name"));
+        let folder = decoder.optional_text(m, path, key(UNIVERSITY, "folder"));
+        let deadline = if m.get("deadline").is_some_and(|v| !v.is_null()) {
+            Some(decoder.date(m, path, key(UNIVERSITY, "deadline"), true)?)
+        } else {
+            None
+        };
+        Some(UniversityEntry {
+            name: name?,
+            folder,
+            deadline,
+        })
+    });
     valid.then_some(entries)
 }
 

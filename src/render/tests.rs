@@ -311,18 +311,7 @@ fn university_page_has_attachment_two_table() {
         .iter()
         .map(text)
         .collect();
-    let expected = [
-        "高校",
-        "医务人员姓名",
-        "所属医院",
-        "援助医院",
-        "家庭人数",
-        "老年人数",
-        "未成年人数",
-        "志愿服务团队人数",
-        "服务内容",
-    ];
-    assert_eq!(headers, expected);
+    assert_eq!(headers, crate::workbook::HEADERS);
 
     let first_row: Vec<String> = select(&document, "table.attachment-2 tbody tr")[0]
         .select(&Selector::parse("th, td").expect("valid"))
