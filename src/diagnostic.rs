@@ -64,6 +64,8 @@ checks! {
     INVALID_CHOICE = "E021" "invalid-choice" Error "A value is not one of the choices the form allows.";
     ROSTER_SIZE_MISMATCH = "E022" "roster-size-mismatch" Error "A team's `roster` length differs from `members`.";
     UNREADABLE_FILE = "E023" "unreadable-file" Error "A file or folder could not be read, or is not UTF-8 text.";
+    UNUSABLE_NAME = "E024" "unusable-name" Error "A name that becomes an output file or folder cannot be one on every system.";
+    FILE_TOO_LARGE = "E025" "file-too-large" Error "A record file is larger than 1 MiB, or nested deeper than a record can be.";
     UNKNOWN_UNIVERSITY = "W001" "unknown-university" Warning "A university that the campaign file does not list.";
     TEAM_SIZE = "W002" "team-size" Warning "A team serves fewer than 2 or more than 3 families.";
     HEALTH_WITHOUT_ELDERLY = "W003" "health-without-elderly" Warning "Code 3 (健康咨询与在线问诊) is chosen for a family with no elderly.";
@@ -71,6 +73,7 @@ checks! {
     NOT_APPROVED = "W005" "not-approved" Warning "The family has no approval from the university League committee yet.";
     VISIT_OVERDUE = "W006" "visit-overdue" Warning "The last visit (or the approval) is older than the visit interval.";
     FULL_WIDTH = "W007" "full-width-characters" Warning "A value holds full-width digits, letters or spaces typed with a Chinese input method.";
+    FUTURE_DATE = "W008" "future-date" Warning "An approval or visit is dated after the build date.";
 }
 
 /// Returns the check with the given code, such as `E012`.

@@ -14,24 +14,53 @@ use crate::diagnostic::{Diagnostic, Severity};
 /// Columns a tab advances to in a snippet.
 const TAB_WIDTH: usize = 4;
 
+/// Widest part of a source line shown in a snippet, in display columns.
+const MAX_SNIPPET_WIDTH: usize = 120;
+
+/// A file's text with the byte offset of each line, so that printing many
+/// diagnostics of one file does not rescan it for every one.
+#[derive(Debug, Default)]
+pub struct SourceLines {
+    text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceLines {
+    /// Indexes the lines of `text`.
+    pub fn new(text: String) -> SourceLines {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(index, _)| index + 1));
+        SourceLines { text, line_starts }
+    }
+
+    /// Returns line `number` (1-based) without its line ending.
+    pub fn line(&self, number: usize) -> Option<&str> {
+        let start = *self.line_starts.get(number.checked_sub(1)?)?;
+        let end = self
+            .line_starts
+            .get(number)
+            .map_or(self.text.len(), |next| next - 1);
+        let line = self.text.get(start..end.max(start))?;
+        Some(line.trim_end_matches('\r'))
+    }
+}
+
 /// Renders one diagnostic with the offending source line when it is known.
-pub fn render_text(diagnostic: &Diagnostic, sources: &HashMap<PathBuf, String>) -> String {
+pub fn render_text(diagnostic: &Diagnostic, sources: &HashMap<PathBuf, SourceLines>) -> String {
     let severity = match diagnostic.check.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    let mut text = format!(
-        "{severity}[{}]: {}\n",
-        diagnostic.check.code, diagnostic.message
-    );
+    let message = printable(&diagnostic.message);
+    let mut text = format!("{severity}[{}]: {message}\n", diagnostic.check.code);
     let start = diagnostic.start;
     let line = sources
         .get(&diagnostic.file)
-        .and_then(|source| source.lines().nth(start.line.saturating_sub(1)));
+        .and_then(|source| source.line(start.line));
     // The gutter is as wide as the line number, so `-->`, `|` and `=` line up.
     let number = start.line.to_string();
     let gutter = " ".repeat(if line.is_some() { number.len() } else { 1 });
-    let file = diagnostic.file.display();
+    let file = printable(&diagnostic.file.display().to_string());
     let _ = writeln!(text, "{gutter}--> {file}:{}:{}", start.line, start.column);
 
     if let Some(line) = line {
@@ -40,8 +69,7 @@ pub fn render_text(diagnostic: &Diagnostic, sources: &HashMap<PathBuf, String>) 
         } else {
             usize::MAX
         };
-        let (display_line, offset, width) =
-            underline(line.trim_end_matches('\r'), start.column, end_column);
+        let (display_line, offset, width) = underline(line, start.column, end_column);
         let _ = writeln!(text, "{gutter} |");
         let _ = writeln!(text, "{number} | {display_line}");
         let _ = writeln!(
@@ -51,38 +79,89 @@ pub fn render_text(diagnostic: &Diagnostic, sources: &HashMap<PathBuf, String>) 
             "^".repeat(width.max(1))
         );
     }
-    let _ = writeln!(text, "{gutter} = help: {}", diagnostic.hint);
+    let _ = writeln!(text, "{gutter} = help: {}", printable(&diagnostic.hint));
     text
+}
+
+/// Replaces control characters with `\u{..}` escapes, so that record text
+/// cannot move the cursor, clear the screen or retitle the terminal.
+pub fn printable(text: &str) -> String {
+    let mut output = String::with_capacity(text.len());
+    for character in text.chars() {
+        if character.is_control() && character != '\n' {
+            let _ = write!(output, "\\u{{{:x}}}", u32::from(character));
+        } else {
+            output.push(character);
+        }
+    }
+    output
 }
 
 /// Expands tabs in `line` and returns it with the display offset and width of
 /// the characters from `start` up to (not including) `end`, both 1-based.
-/// CJK characters are two columns wide.
+/// CJK characters are two columns wide, control characters show as `�`, and
+/// a long line is cut to a window around `start`.
 pub fn underline(line: &str, start: usize, end: usize) -> (String, usize, usize) {
+    let cells = display_cells(line);
+    let start_index = start.saturating_sub(1).min(cells.len());
+    let offset: usize = cells[..start_index].iter().map(|(_, w)| w).sum();
+    let first = window_start(&cells, offset);
     let mut display_line = String::new();
-    let mut column = 0;
-    let (mut offset, mut width) = (None, 0);
-    for (index, character) in line.chars().enumerate() {
+    let (mut column, mut shown_offset, mut width) = (0, None, 0);
+    if first > 0 {
+        display_line.push('…');
+        column += 1;
+    }
+    for (index, (text, advance)) in cells.iter().enumerate().skip(first) {
+        if column + advance > MAX_SNIPPET_WIDTH {
+            display_line.push('…');
+            break;
+        }
         let position = index + 1;
         if position == start {
-            offset = Some(column);
-        }
-        let advance = if character == '\t' {
-            TAB_WIDTH - column % TAB_WIDTH
-        } else {
-            character.width().unwrap_or(0)
-        };
-        if character == '\t' {
-            display_line.push_str(&" ".repeat(advance));
-        } else {
-            display_line.push(character);
+            shown_offset = Some(column);
         }
         if position >= start && position < end {
             width += advance;
         }
+        display_line.push_str(text);
         column += advance;
     }
-    (display_line, offset.unwrap_or(column), width)
+    (display_line, shown_offset.unwrap_or(column), width)
+}
+
+/// Splits a line into displayed pieces with their widths, tabs expanded.
+fn display_cells(line: &str) -> Vec<(String, usize)> {
+    let mut column = 0;
+    line.chars()
+        .map(|character| {
+            let cell = if character == '\t' {
+                let advance = TAB_WIDTH - column % TAB_WIDTH;
+                (" ".repeat(advance), advance)
+            } else if character.is_control() {
+                ("\u{fffd}".to_owned(), 1)
+            } else {
+                (character.to_string(), character.width().unwrap_or(0))
+            };
+            column += cell.1;
+            cell
+        })
+        .collect()
+}
+
+/// Returns the index of the first cell shown, keeping `offset` in view.
+fn window_start(cells: &[(String, usize)], offset: usize) -> usize {
+    let context = MAX_SNIPPET_WIDTH / 3;
+    if offset <= context {
+        return 0;
+    }
+    let mut skipped = 0;
+    let mut first = 0;
+    while first < cells.len() && skipped + cells[first].1 <= offset - context {
+        skipped += cells[first].1;
+        first += 1;
+    }
+    first
 }
 
 /// Returns the closing line: the number of errors and warnings in how many records.
@@ -169,6 +248,37 @@ mod tests {
         let (display_line, offset, width) = underline("\tsize: 4", 8, 9);
         assert_eq!(display_line, "    size: 4");
         assert_eq!((offset, width), (10, 1));
+    }
+
+    #[test]
+    fn underline_cuts_long_lines_around_value() {
+        let line = format!("{}x: 1", "[".repeat(500));
+        let (display_line, offset, width) = underline(&line, 501, 502);
+        assert!(display_line.starts_with('…'));
+        assert!(display_line.chars().count() <= MAX_SNIPPET_WIDTH + 2);
+        assert_eq!(display_line.chars().nth(offset), Some('x'));
+        assert_eq!(width, 1);
+    }
+
+    #[test]
+    fn underline_replaces_control_characters() {
+        let (display_line, offset, _) = underline("a: \u{1b}[2J", 4, 5);
+        assert_eq!(display_line, "a: \u{fffd}[2J");
+        assert_eq!(offset, 3);
+    }
+
+    #[test]
+    fn printable_escapes_terminal_sequences() {
+        assert_eq!(printable("王\u{1b}[31m某\u{7}"), "王\\u{1b}[31m某\\u{7}");
+    }
+
+    #[test]
+    fn source_lines_strip_line_endings() {
+        let source = SourceLines::new("a: 1\r\nb: 2\nc: 3".to_owned());
+        assert_eq!(source.line(1), Some("a: 1"));
+        assert_eq!(source.line(2), Some("b: 2"));
+        assert_eq!(source.line(3), Some("c: 3"));
+        assert_eq!(source.line(4), None);
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod load;
 pub mod locate;
 pub mod markdown;
 pub mod mask;
+pub mod names;
 pub mod output;
 pub mod record;
 pub mod render;

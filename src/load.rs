@@ -15,10 +15,12 @@ use crate::check::{self, InvalidRecords};
 use crate::date::Date;
 use crate::decode::Decoder;
 use crate::diagnostic::{self as checks, Diagnostic, Position};
+use crate::emit::SourceLines;
 use crate::error::Error;
 use crate::form;
 use crate::full_width;
 use crate::locate::SourceMap;
+use crate::names;
 use crate::record::{Family, Source, Team};
 use crate::syntax;
 
@@ -43,7 +45,7 @@ pub struct Loaded {
     /// Sorted by file, line and column.
     pub diagnostics: Vec<Diagnostic>,
     /// Sources of the files that have diagnostics, for printing snippets.
-    pub sources: HashMap<PathBuf, String>,
+    pub sources: HashMap<PathBuf, SourceLines>,
     /// Number of record files read.
     pub records_read: usize,
 }
@@ -115,6 +117,12 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, Error> {
         }
     }
     diagnostics.extend(check::across(&families, &teams, &invalid, &campaign));
+    diagnostics.extend(names::check(
+        &families,
+        &teams,
+        &campaign,
+        options.campaign.as_deref(),
+    ));
 
     let sources = resolve_positions(&mut diagnostics);
     checks::sort(&mut diagnostics);
@@ -278,27 +286,60 @@ pub fn read_source(path: &Path) -> Result<String, Box<Diagnostic>> {
     let unreadable = |message: String, hint: &str| {
         Diagnostic::new(checks::UNREADABLE_FILE, path, "", message, hint).at(line_one(), line_one())
     };
-    let bytes = fs::read(path).map_err(|error| {
+    let cannot_read = |error: std::io::Error| {
         unreadable(
             format!("could not read {}: {error}", path.display()),
             "check that the file exists and that you may read it",
         )
-    })?;
-    let text = String::from_utf8(bytes).map_err(|error| {
+    };
+    let size = fs::metadata(path).map_err(cannot_read)?.len();
+    if size > MAX_RECORD_BYTES {
         let message = format!(
-            "{} is not UTF-8 text (invalid byte at offset {})",
-            path.display(),
-            error.utf8_error().valid_up_to()
+            "{} is {size} bytes; a record file is at most {MAX_RECORD_BYTES} bytes (1 MiB)",
+            path.display()
         );
-        unreadable(
-            message,
-            "open the file in your editor and save it with the encoding UTF-8",
-        )
+        let hint = "a record describes one family or team in a few kilobytes: check that this is the right file";
+        let diagnostic = Diagnostic::new(checks::FILE_TOO_LARGE, path, "", message, hint);
+        return Err(Box::new(diagnostic.at(line_one(), line_one())));
+    }
+    let bytes = fs::read(path).map_err(cannot_read)?;
+    let text = String::from_utf8(bytes).map_err(|error| {
+        let offset = error.utf8_error().valid_up_to();
+        let position = position_of_byte(error.as_bytes(), offset);
+        let message = format!(
+            "{} is not UTF-8 text: the bytes at line {}, column {} are not valid UTF-8",
+            path.display(),
+            position.line,
+            position.column
+        );
+        let hint = "open the file in your editor and save it with the encoding UTF-8";
+        let diagnostic = Diagnostic::new(checks::UNREADABLE_FILE, path, "", message, hint);
+        diagnostic.at(position, position)
     })?;
     Ok(match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_owned(),
         None => text,
     })
+}
+
+/// Largest record file read, in bytes. A family record is about 2 KB, so a
+/// larger file is a mistake, and refusing it keeps memory and time bounded.
+pub const MAX_RECORD_BYTES: u64 = 1024 * 1024;
+
+/// Returns the line and column of the byte at `offset`, counting the valid
+/// UTF-8 before it in characters.
+fn position_of_byte(bytes: &[u8], offset: usize) -> Position {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    Position { line, column }
 }
 
 fn line_one() -> Position {
@@ -307,7 +348,7 @@ fn line_one() -> Position {
 
 /// Fills in the line and column of every diagnostic from its key path,
 /// reading each file that has diagnostics once. Returns those sources.
-fn resolve_positions(diagnostics: &mut [Diagnostic]) -> HashMap<PathBuf, String> {
+fn resolve_positions(diagnostics: &mut [Diagnostic]) -> HashMap<PathBuf, SourceLines> {
     let mut files: Vec<PathBuf> = diagnostics.iter().map(|d| d.file.clone()).collect();
     files.sort();
     files.dedup();
@@ -330,6 +371,6 @@ fn resolve_positions(diagnostics: &mut [Diagnostic]) -> HashMap<PathBuf, String>
     }
     sources
         .into_iter()
-        .map(|(file, (source, _))| (file, source))
+        .map(|(file, (source, _))| (file, SourceLines::new(source)))
         .collect()
 }

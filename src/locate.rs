@@ -30,6 +30,10 @@ pub struct Duplicate {
     pub second: (Position, Position),
 }
 
+/// Nesting depth below which keys are recorded. Records are at most four
+/// levels deep; the cap keeps a hostile file of deep brackets linear.
+const MAX_DEPTH: usize = 16;
+
 enum Frame {
     Mapping {
         path: String,
@@ -124,10 +128,12 @@ impl SourceMap {
     }
 
     fn open(&mut self, stack: &mut Vec<Frame>, mapping: bool, span: Span) {
-        if matches!(
-            stack.last(),
-            Some(Frame::Mapping { key: None, .. }) | Some(Frame::Ignored)
-        ) {
+        if stack.len() >= MAX_DEPTH
+            || matches!(
+                stack.last(),
+                Some(Frame::Mapping { key: None, .. }) | Some(Frame::Ignored)
+            )
+        {
             stack.push(Frame::Ignored);
             return;
         }

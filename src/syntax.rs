@@ -11,7 +11,41 @@ use crate::locate::SourceMap;
 
 /// Parses a YAML document, or returns the syntax error as a diagnostic.
 pub fn parse(path: &Path, source: &str) -> Result<Value, Box<Diagnostic>> {
+    if let Some(position) = too_deep(source) {
+        let message = format!("the file nests lists or blocks more than {MAX_NESTING} levels deep");
+        let hint = "a record is at most a few levels deep: check for runs of `[` or `{`";
+        let diagnostic = Diagnostic::new(checks::FILE_TOO_LARGE, path, "", message, hint);
+        return Err(Box::new(diagnostic.at(position, position)));
+    }
     serde_yaml::from_str(source).map_err(|error| Box::new(explain(path, source, &error)))
+}
+
+/// Deepest bracket nesting accepted. The YAML parser slows down with the
+/// square of the depth, so deeper files are rejected before parsing.
+const MAX_NESTING: usize = 64;
+
+/// Returns where flow brackets (`[`, `{`) first nest deeper than allowed.
+/// Quotes are not tracked, so brackets inside text count too, which only
+/// matters for text with more than 64 unclosed brackets.
+fn too_deep(source: &str) -> Option<Position> {
+    let mut depth: usize = 0;
+    let (mut line, mut column) = (1, 0);
+    for character in source.chars() {
+        column += 1;
+        match character {
+            '[' | '{' => depth += 1,
+            ']' | '}' => depth = depth.saturating_sub(1),
+            '\n' => {
+                line += 1;
+                column = 0;
+            }
+            _ => {}
+        }
+        if depth > MAX_NESTING {
+            return Some(Position { line, column });
+        }
+    }
+    None
 }
 
 fn explain(path: &Path, source: &str, error: &serde_yaml::Error) -> Diagnostic {

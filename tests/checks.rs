@@ -630,7 +630,7 @@ fn rejects_file_saved_as_gbk() {
 
     assert_eq!(run.status, FAILURE);
     let diagnostic = run.single();
-    diagnostic.assert_at("E023", WANG, 1, 1);
+    diagnostic.assert_at("E023", WANG, 3, 9);
     assert!(
         diagnostic.hint.contains("UTF-8"),
         "hint: {}",
