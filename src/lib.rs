@@ -9,6 +9,7 @@ pub mod decode;
 pub mod diagnostic;
 pub mod emit;
 pub mod error;
+pub mod explain;
 pub mod form;
 pub mod full_width;
 pub mod generate;
