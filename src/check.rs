@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::campaign::Campaign;
 use crate::date::Date;
 use crate::diagnostic::{self as checks, Check, Diagnostic};
-use crate::record::{Family, Team};
+use crate::record::{Family, Team, team_key};
 use crate::summary::folder_of;
 
 /// Checks one family on its own.
@@ -68,6 +68,7 @@ pub fn family(family: &Family, campaign: &Campaign, as_of: Date) -> Vec<Diagnost
     needs(&mut found, family);
     phone(&mut found, "family.phone", "家庭联系方式", &household.phone);
     follow_up(&mut found, family, campaign, as_of);
+    future_dates(&mut found, family, as_of);
     found.diagnostics
 }
 
@@ -111,6 +112,23 @@ fn needs(found: &mut Found, family: &Family) {
     }
 }
 
+fn future_dates(found: &mut Found, family: &Family, as_of: Date) {
+    let approval = family
+        .approval
+        .iter()
+        .map(|approval| ("approval.date".to_owned(), approval.date));
+    let visits = family
+        .visits
+        .iter()
+        .enumerate()
+        .map(|(index, visit)| (format!("visits.{index}.date"), visit.date));
+    for (path, date) in approval.chain(visits).filter(|(_, date)| *date > as_of) {
+        let message = format!("`{path}` is {date}, after the build date {as_of}");
+        let hint = "correct the year or day, or record the visit once it has taken place";
+        found.push(checks::FUTURE_DATE, &path, message, hint);
+    }
+}
+
 fn follow_up(found: &mut Found, family: &Family, campaign: &Campaign, as_of: Date) {
     let Some(approval) = &family.approval else {
         found.push(
@@ -121,10 +139,13 @@ fn follow_up(found: &mut Found, family: &Family, campaign: &Campaign, as_of: Dat
         );
         return;
     };
+    // Dates after the build date are reported by `future_dates` and would
+    // otherwise hide that the family is overdue.
     let (last, path) = match family
         .visits
         .iter()
         .enumerate()
+        .filter(|(_, visit)| visit.date <= as_of)
         .max_by_key(|(_, visit)| visit.date)
     {
         Some((index, visit)) => (visit.date, format!("visits.{index}.date")),
@@ -217,13 +238,14 @@ pub struct InvalidRecords {
     pub team_ids: HashSet<String>,
 }
 
-type TeamIndex<'a> = HashMap<&'a str, Vec<&'a Team>>;
+/// Teams by their matching key (see `team_key`).
+type TeamIndex<'a> = HashMap<String, Vec<&'a Team>>;
 
 fn index_teams<'a>(teams: &'a [Team], diagnostics: &mut Vec<Diagnostic>) -> TeamIndex<'a> {
     let mut by_id: TeamIndex<'a> = HashMap::new();
     let mut seen: HashMap<(&str, String), &Path> = HashMap::new();
     for team in teams {
-        let key = (team.university.as_str(), team.source.id.to_lowercase());
+        let key = (team.university.as_str(), team_key(&team.source.id));
         if let Some(first) = seen.get(&key) {
             let message = format!(
                 "team id `{}` of {} is also used by {}",
@@ -235,7 +257,10 @@ fn index_teams<'a>(teams: &'a [Team], diagnostics: &mut Vec<Diagnostic>) -> Team
             continue;
         }
         seen.insert(key, &team.source.path);
-        by_id.entry(team.source.id.as_str()).or_default().push(team);
+        by_id
+            .entry(team_key(&team.source.id))
+            .or_default()
+            .push(team);
     }
     by_id
 }
@@ -248,10 +273,10 @@ fn team_references(
 ) {
     for family in families
         .iter()
-        .filter(|f| !invalid.team_ids.contains(&f.team))
+        .filter(|f| !invalid.team_ids.contains(&team_key(&f.team)))
     {
         let candidates = teams
-            .get(family.team.as_str())
+            .get(&team_key(&family.team))
             .map_or(&[][..], Vec::as_slice);
         if candidates
             .iter()
@@ -270,7 +295,10 @@ fn team_references(
             ),
             None => (
                 checks::UNKNOWN_TEAM,
-                format!("there is no team file `teams/{}.yaml`", family.team),
+                format!(
+                    "no team of {} has the id `{}`",
+                    family.university, family.team
+                ),
                 "write the id (file name without .yaml) of a team of the same university"
                     .to_owned(),
             ),
@@ -340,20 +368,20 @@ fn team_sizes(
     invalid: &InvalidRecords,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let mut served: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut served: HashMap<(&str, String), usize> = HashMap::new();
     let valid = families
         .iter()
-        .map(|family| (family.university.as_str(), family.team.as_str()));
+        .map(|family| (family.university.as_str(), team_key(&family.team)));
     let broken = invalid
         .team_references
         .iter()
-        .map(|(university, team)| (university.as_str(), team.as_str()));
+        .map(|(university, team)| (university.as_str(), team_key(team)));
     for reference in valid.chain(broken) {
         *served.entry(reference).or_default() += 1;
     }
     for team in teams {
         let count = served
-            .get(&(team.university.as_str(), team.source.id.as_str()))
+            .get(&(team.university.as_str(), team_key(&team.source.id)))
             .copied()
             .unwrap_or(0);
         if !(2..=3).contains(&count) {

@@ -478,11 +478,11 @@ family:
     Explanation {
         code: "E015",
         zh: "志愿者团队 `team` 写的团队编号没有对应的团队文件。\
-            团队编号就是 `teams` 文件夹中团队文件的文件名（不含 .yaml），例如 `teams/zzu-01.yaml` 的编号是 `zzu-01`，大小写也要一致。\
+            团队编号就是 `teams` 文件夹中团队文件的文件名（不含 .yaml），例如 `teams/zzu-01.yaml` 的编号是 `zzu-01`，大小写不计。\
             每个家庭都必须与一支确实存在的服务队结对，请核对拼写，或者先建立这支团队的文件。",
         en: "`team` (志愿者团队) names a team id that no team file has. \
-            A team's id is its file name inside a `teams` folder without `.yaml`, written \
-            with the same capitals: `teams/zzu-01.yaml` has the id `zzu-01`. \
+            A team's id is its file name inside a `teams` folder without `.yaml`, matched \
+            ignoring case: `teams/zzu-01.yaml` has the id `zzu-01`. \
             Every family is paired with a team that exists, so correct the spelling or \
             create the team's file first.",
         wrong: r#"# records/zzu/wang.yaml
@@ -703,6 +703,46 @@ university: 郑州大学
 "#,
     },
     Explanation {
+        code: "E024",
+        zh: "高校名称（或活动设置里的 `folder`）和家庭记录的文件名会成为报表的文件夹名和网页文件名，所以必须在 Windows、macOS 和 Linux 上都能用作文件名。\
+            名称不能为空，不能是 `.` 或 `..`，不能含有 `/ \\ : * ? \" < > |` 或控制字符，不能是 `CON`、`NUL` 这类 Windows 设备名；家庭文件也不能叫 `index.yaml`，否则它的网页会覆盖本校的汇总页。\
+            请在 campaign.yaml 里给高校写一个由字母、数字和连字符组成的 `folder`，或者给记录文件换个名字。",
+        en: "A university's name (or its `folder` in the campaign file) and a family file's \
+            name become the folder and page names of the reports, so they must work as file \
+            names on Windows, macOS and Linux. \
+            A name may not be empty, `.` or `..`, hold `/ \\ : * ? \" < > |` or a control \
+            character, or be a Windows device name such as `CON` or `NUL`, and a family file \
+            may not be called `index.yaml`, whose page would replace the university page. \
+            Give the university a `folder` of letters, digits and hyphens in campaign.yaml, or \
+            rename the record file.",
+        wrong: r#"# records/zzu/wang.yaml
+university: 郑州大学/医学院
+"#,
+        right: r#"# records/zzu/wang.yaml
+university: 郑州大学
+"#,
+    },
+    Explanation {
+        code: "E025",
+        zh: "记录文件大于 1 MiB，或者列表、键值块嵌套超过 64 层。\
+            一户家庭或一个团队的记录只有几 KB、嵌套不过三四层，这样的文件多半是放错了文件或内容被意外复制了很多遍；拒绝它也能让检查在有限的时间和内存内完成。\
+            请确认这是正确的记录文件，删除多余的内容。",
+        en: "A record file is larger than 1 MiB, or nests lists or blocks more than 64 levels \
+            deep. \
+            The record of one family or team is a few kilobytes and three or four levels deep, \
+            so such a file is most likely the wrong file or text pasted many times over, and \
+            rejecting it keeps the check within bounded time and memory. \
+            Check that this is the right record file and delete what does not belong.",
+        wrong: r#"# records/zzu/wang.yaml
+family:
+  grades: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[
+"#,
+        right: r#"# records/zzu/wang.yaml
+family:
+  grades: [小学三年级]
+"#,
+    },
+    Explanation {
         code: "W001",
         zh: "记录中的高校 `university` 不在活动设置的高校名单里。\
             名单决定各高校的报送截止日期和报表中的顺序，名单外的高校按默认截止日期统计，并排在最后。\
@@ -864,6 +904,27 @@ family:
         right: r#"# records/zzu/wang.yaml
 family:
   address: 郑州市金水区某路1号
+"#,
+    },
+    Explanation {
+        code: "W008",
+        zh: "审批日期 `approval.date` 或回访日期 `visits` 中的 `date` 晚于生成报表的日期（`--as-of` 或 campaign.yaml 的 `as_of`，都没有时为当天）。\
+            还没发生的回访不能算作回访；这通常是年份打错了，例如把 2020 写成 2200，它还会让这户家庭看起来一直没有逾期。\
+            请改正日期，或者在回访完成后再记录。",
+        en: "An approval date `approval.date` or a visit `date` is after the build date \
+            (`--as-of`, else the campaign's `as_of`, else today). \
+            A visit that has not happened yet cannot count as one, and such a date is usually a \
+            mistyped year, such as 2200 for 2020, which also hides that the family is overdue. \
+            Correct the date, or record the visit once it has taken place.",
+        wrong: r#"# records/zzu/wang.yaml
+visits:
+  - date: 2200-02-25
+    mode: 线上
+"#,
+        right: r#"# records/zzu/wang.yaml
+visits:
+  - date: 2020-02-25
+    mode: 线上
 "#,
     },
 ];

@@ -21,7 +21,7 @@ use crate::form;
 use crate::full_width;
 use crate::locate::SourceMap;
 use crate::names;
-use crate::record::{Family, Source, Team};
+use crate::record::{Family, Source, Team, team_key};
 use crate::syntax;
 
 /// Inputs of loading: the records folder, the campaign file and the build date.
@@ -226,7 +226,15 @@ fn decode_file(
 ) -> (Decoded, Vec<Diagnostic>) {
     let value = match read_source(path).and_then(|source| syntax::parse(path, &source)) {
         Ok(value) => value,
-        Err(problem) => return (Decoded::Invalid(None), vec![*problem]),
+        Err(problem) => {
+            let links = match kind {
+                Kind::Team => Some(Partial::Team {
+                    id: team_key(&form::record_id(path)),
+                }),
+                Kind::Family => scan_family_links(path),
+            };
+            return (Decoded::Invalid(links), vec![*problem]);
+        }
     };
     let mut decoder = Decoder::new(path);
     let source = Source {
@@ -269,7 +277,7 @@ fn decode_file(
 fn partial(value: &Value, kind: Kind, path: &Path) -> Option<Partial> {
     match kind {
         Kind::Team => Some(Partial::Team {
-            id: form::record_id(path),
+            id: team_key(&form::record_id(path)),
         }),
         Kind::Family => {
             let text = |key: &str| value.get(key).and_then(crate::decode::scalar_text);
@@ -279,6 +287,24 @@ fn partial(value: &Value, kind: Kind, path: &Path) -> Option<Partial> {
             })
         }
     }
+}
+
+/// Reads the `university` and `team` lines of a family file that does not
+/// parse, so that its team is still counted as serving it.
+fn scan_family_links(path: &Path) -> Option<Partial> {
+    let bytes = fs::read(path).ok()?;
+    let text = String::from_utf8_lossy(&bytes);
+    let value_of = |key: &str| {
+        text.lines().find_map(|line| {
+            let value = line.strip_prefix(key)?.strip_prefix(':')?;
+            let value = value.split(" #").next()?.trim().trim_matches(['"', '\'']);
+            (!value.is_empty()).then(|| value.to_owned())
+        })
+    };
+    Some(Partial::Family {
+        university: value_of("university")?,
+        team: value_of("team")?,
+    })
 }
 
 /// Reads a file as UTF-8 text, dropping a byte-order mark.

@@ -21,6 +21,12 @@ pub fn need_label(code: u8) -> &'static str {
     }
 }
 
+/// Returns the key under which a team id is matched: team ids are unique
+/// within a university ignoring case, so references ignore case too.
+pub fn team_key(id: &str) -> String {
+    id.trim().to_lowercase()
+}
+
 /// The origin of a record: its file and its id (the file name without extension).
 #[derive(Debug, Clone, Serialize)]
 pub struct Source {

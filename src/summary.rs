@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::campaign::Campaign;
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::record::{Family, Team};
+use crate::record::{Family, Team, team_key};
 
 /// Everything the outputs show, in report order.
 #[derive(Debug, Serialize)]
@@ -188,9 +188,9 @@ fn university_report<'a>(
         .filter(|team| team.university == name)
         .collect();
     own_teams.sort_by(|left, right| left.source.id.cmp(&right.source.id));
-    let team_by_id: HashMap<&str, &Team> = own_teams
+    let team_by_id: HashMap<String, &Team> = own_teams
         .iter()
-        .map(|team| (team.source.id.as_str(), *team))
+        .map(|team| (team_key(&team.source.id), *team))
         .collect();
 
     let mut own_families: Vec<&Family> = families
@@ -204,7 +204,7 @@ fn university_report<'a>(
     let family_reports: Vec<FamilyReport<'a>> = own_families
         .iter()
         .map(|family| {
-            let team = team_by_id.get(family.team.as_str()).copied();
+            let team = team_by_id.get(&team_key(&family.team)).copied();
             let own_warnings = warnings_of(&family.source.path);
             warnings.extend_from_slice(own_warnings);
             family_report(family, team, own_warnings, campaign, as_of)
@@ -217,7 +217,7 @@ fn university_report<'a>(
             warnings.extend_from_slice(warnings_of(&team.source.path));
             let mut served: Vec<&str> = own_families
                 .iter()
-                .filter(|family| family.team == team.source.id)
+                .filter(|family| team_key(&family.team) == team_key(&team.source.id))
                 .map(|family| family.source.id.as_str())
                 .collect();
             served.sort_unstable();

@@ -963,3 +963,125 @@ fn build_writes_site_for_valid_records() {
         run.top_entries()
     );
 }
+
+// E024 unusable-name
+
+#[test]
+fn rejects_family_file_named_index() {
+    let index = "records/zzu/index.yaml";
+    let run = Fixture::base().rename(WANG, index).check();
+
+    assert_eq!(run.status, ERRORS);
+    let diagnostic = run.single();
+    diagnostic.assert_at("E024", index, 1, 1);
+    assert!(
+        diagnostic.message.contains("reserved"),
+        "{}",
+        diagnostic.message
+    );
+}
+
+#[test]
+fn rejects_university_folder_with_slash() {
+    let run = Fixture::base()
+        .replace(CAMPAIGN, "    folder: henu", "    folder: he/nu")
+        .check();
+
+    assert_eq!(run.status, ERRORS);
+    let diagnostic = run.single();
+    diagnostic.assert_at("E024", CAMPAIGN, 10, 13);
+}
+
+#[test]
+fn rejects_two_universities_in_one_folder() {
+    let run = Fixture::base()
+        .replace(CAMPAIGN, "    folder: henu", "    folder: ZZU")
+        .check();
+
+    assert_eq!(run.status, ERRORS);
+    let diagnostic = run.single();
+    diagnostic.assert_at("E018", CAMPAIGN, 10, 13);
+    assert!(
+        diagnostic.message.contains("郑州大学"),
+        "{}",
+        diagnostic.message
+    );
+}
+
+// E025 file-too-large
+
+#[test]
+fn rejects_record_over_one_mebibyte() {
+    let long_plan = format!("plan: {}\n", "很".repeat(400_000));
+    let run = Fixture::base()
+        .replace(WANG, "plan: |", &format!("{long_plan}old_plan: |"))
+        .check();
+
+    assert_eq!(run.status, ERRORS);
+    let diagnostic = run.single();
+    diagnostic.assert_at("E025", WANG, 1, 1);
+}
+
+#[test]
+fn rejects_brackets_nested_too_deep() {
+    let grades = format!("  grades: {}", "[".repeat(70));
+    let run = Fixture::base()
+        .replace(WANG, "  grades: [小学三年级]", &grades)
+        .check();
+
+    assert_eq!(run.status, ERRORS);
+    let diagnostic = run.single();
+    // The 65th bracket is the first too deep; the value starts at column 11.
+    diagnostic.assert_at("E025", WANG, 16, 75);
+}
+
+// W008 future-date
+
+#[test]
+fn warns_visit_dated_after_build_date() {
+    let run = Fixture::base()
+        .replace(WANG, "  - date: 2020-02-24", "  - date: 2200-02-24")
+        .check();
+
+    assert_eq!(run.status, WARNINGS_ONLY);
+    let codes = run.codes();
+    assert!(codes.contains(&"W008".to_owned()), "{codes:?}");
+    let future = run
+        .diagnostics()
+        .into_iter()
+        .find(|d| d.code == "W008")
+        .expect("a W008 diagnostic");
+    future.assert_at("W008", WANG, 26, 11);
+}
+
+// Links of records that fail to parse
+
+#[test]
+fn broken_team_file_reports_only_itself() {
+    let run = Fixture::base()
+        .replace(ZZU_TEAM, "members: 2", "members: [2")
+        .check();
+
+    assert_eq!(run.status, ERRORS);
+    assert_eq!(run.codes(), ["E001"], "{:#?}", run.diagnostics());
+}
+
+#[test]
+fn broken_family_still_counts_for_team() {
+    let run = Fixture::base()
+        .replace(ZHAO, "  size: 5", "  size: [5")
+        .check();
+
+    assert_eq!(run.status, ERRORS);
+    assert_eq!(run.codes(), ["E001"], "{:#?}", run.diagnostics());
+}
+
+#[test]
+fn team_reference_ignores_case() {
+    let run = Fixture::base()
+        .replace(WANG, "team: zzu-01", "team: ZZU-01")
+        .check();
+
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.diagnostics().is_empty(), "{:#?}", run.diagnostics());
+}
