@@ -7,8 +7,12 @@ use std::path::{Path, PathBuf};
 
 use crate::error::Error;
 
-/// File that marks a folder as written by this tool, so it may be replaced.
+/// File that marks a folder as written by this tool and lists the files it
+/// wrote, so that the next build replaces the folder only if nothing was added.
 pub const MARKER: &str = ".shoulashou-site";
+
+const MARKER_HEADER: &str =
+    "# Written by shoulashou: the files of the last build, replaced as a whole on the next one.\n";
 
 /// A staging folder that becomes the output folder on `commit`.
 #[derive(Debug)]
@@ -33,14 +37,17 @@ impl Staging {
         })
     }
 
-    /// Replaces the output folder with the staging folder.
+    /// Replaces the output folder with the staging folder. The marker file
+    /// lists every file written, so the next build can tell them from files
+    /// that someone added by hand.
     pub fn commit(self) -> Result<(), Error> {
         let marker = self.dir.join(MARKER);
-        fs::write(
-            &marker,
-            "written by shoulashou; the whole folder is replaced on each build\n",
-        )
-        .map_err(|error| Error::io(&marker, error))?;
+        let mut listing = String::from(MARKER_HEADER);
+        for file in files_under(&self.dir)? {
+            listing.push_str(&file);
+            listing.push('\n');
+        }
+        fs::write(&marker, listing).map_err(|error| Error::io(&marker, error))?;
         if !self.out.exists() {
             return fs::rename(&self.dir, &self.out).map_err(|error| Error::io(&self.out, error));
         }
@@ -73,15 +80,60 @@ fn ensure_replaceable(out: &Path, force: bool) -> Result<(), Error> {
             out.display()
         )));
     }
-    let mut entries = fs::read_dir(out).map_err(|error| Error::io(out, error))?;
-    if entries.next().is_none() || out.join(MARKER).is_file() {
+    let present = files_under(out)?;
+    if present.is_empty() {
         return Ok(());
     }
+    let written: Vec<String> = match fs::read_to_string(out.join(MARKER)) {
+        Ok(listing) => listing
+            .lines()
+            .filter(|line| !line.starts_with('#'))
+            .map(str::to_owned)
+            .collect(),
+        Err(_) => {
+            return Err(Error::Usage(format!(
+                "the output folder {} holds files that shoulashou did not write; \
+                 choose another folder with --out, or pass --force to replace it",
+                out.display()
+            )));
+        }
+    };
+    let foreign: Vec<&String> = present
+        .iter()
+        .filter(|file| !written.contains(file) && *file != MARKER)
+        .collect();
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    let shown: Vec<&str> = foreign.iter().take(3).map(|file| file.as_str()).collect();
     Err(Error::Usage(format!(
-        "the output folder {} holds files that shoulashou did not write; \
-         choose another folder with --out, or pass --force to replace it",
-        out.display()
+        "the output folder {} holds {} file(s) that the last build did not write, such as {}; \
+         a build replaces the whole folder, so move them elsewhere or pass --force to delete them",
+        out.display(),
+        foreign.len(),
+        shown.join(", ")
     )))
+}
+
+/// Lists the files under `dir` as relative paths with `/` separators, sorted.
+fn files_under(dir: &Path) -> Result<Vec<String>, Error> {
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|error| {
+            let path = error.path().unwrap_or(dir).to_path_buf();
+            Error::io(path, error.into())
+        })?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let parts: Vec<String> = relative
+            .components()
+            .map(|part| part.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        files.push(parts.join("/"));
+    }
+    Ok(files)
 }
 
 /// Returns a hidden folder next to `out`, such as `.site.staging-1234`.

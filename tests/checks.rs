@@ -5,6 +5,8 @@
 //! is the character (not byte) where the value starts, or the key for an
 //! unknown key, or the parent key when a key is missing.
 
+// Each test binary uses only part of the shared harness.
+#[allow(dead_code)]
 mod common;
 
 use common::{

@@ -224,6 +224,27 @@ pub struct Diagnostic {
 }
 
 impl Run {
+    /// Runs the binary again in the same folder, as a user would after editing it.
+    pub fn again(self, arguments: &[&str]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_shoulashou"))
+            .args(arguments)
+            .current_dir(self.dir.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("the shoulashou binary starts");
+        Run {
+            status: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            dir: self.dir,
+        }
+    }
+
+    /// Returns the path of `relative` inside the run's folder.
+    pub fn path(&self, relative: &str) -> std::path::PathBuf {
+        self.dir.path().join(relative)
+    }
+
     /// Parses stdout as the JSON report, showing both streams when it is not one.
     pub fn report(&self) -> Report {
         serde_json::from_str(&self.stdout).unwrap_or_else(|error| {
