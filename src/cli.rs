@@ -16,7 +16,7 @@ use crate::load::LoadOptions;
 pub struct Arguments {
     #[command(subcommand)]
     pub command: Command,
-    /// Print only diagnostics and failures, no progress or summary lines
+    /// Print only diagnostics, their count and failures
     #[arg(short, long, global = true)]
     pub quiet: bool,
 }

@@ -126,6 +126,7 @@ impl Decoder {
         let key_path = join(path, field.key);
         match scalar_text(value) {
             Some(text) if text.trim().is_empty() => None,
+            Some(text) if self.has_control_character(&key_path, field, &text) => None,
             Some(text) => Some(text),
             None if value.is_null() => None,
             None => {
@@ -261,31 +262,56 @@ impl Decoder {
         }
     }
 
-    /// Returns a list of texts at `key`, reporting each element that is not text.
-    pub fn text_list(&mut self, map: &Mapping, path: &str, field: &Field) -> Vec<String> {
+    /// Returns a list of texts at `key`, reporting each element that is not
+    /// written as text or is blank. Returns `None` when any element is wrong,
+    /// so that checks counting the list do not report it a second time.
+    pub fn text_list(&mut self, map: &Mapping, path: &str, field: &Field) -> Option<Vec<String>> {
         let key_path = join(path, field.key);
         let mut texts = Vec::new();
+        let mut all_valid = true;
         for (index, item) in self.list(map, path, field).iter().enumerate() {
-            match scalar_text(item) {
-                Some(text) => texts.push(text),
-                None => {
-                    let item_path = join(&key_path, &index.to_string());
-                    let message = format!(
-                        "item {} of `{key_path}` ({}) must be text, found {}",
-                        index + 1,
-                        field.label,
-                        describe(item)
-                    );
-                    self.report(
-                        checks::WRONG_TYPE,
-                        &item_path,
-                        message,
-                        "write each item as plain text",
-                    );
+            let item_path = join(&key_path, &index.to_string());
+            let problem = match item {
+                Value::String(text) if !text.trim().is_empty() => {
+                    if self.has_control_character(&item_path, field, text) {
+                        all_valid = false;
+                    } else {
+                        texts.push(text.clone());
+                    }
+                    continue;
                 }
-            }
+                Value::String(_) | Value::Null => "is blank".to_owned(),
+                other => format!("must be text, found {}", describe(other)),
+            };
+            let message = format!(
+                "item {} of `{key_path}` ({}) {problem}",
+                index + 1,
+                field.label
+            );
+            let hint = "write each item as words, for example [小学三年级, 初中一年级]";
+            self.report(checks::WRONG_TYPE, &item_path, message, hint);
+            all_valid = false;
         }
-        texts
+        all_valid.then_some(texts)
+    }
+
+    /// Reports text holding a control character, which no form field has and
+    /// which a terminal or browser would act on instead of showing.
+    fn has_control_character(&mut self, key_path: &str, field: &Field, text: &str) -> bool {
+        let Some(character) = text
+            .chars()
+            .find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        else {
+            return false;
+        };
+        let message = format!(
+            "`{key_path}` ({}) contains the control character U+{:04X}",
+            field.label,
+            u32::from(character)
+        );
+        let hint = "delete the character; it is invisible in most editors, so retype the value";
+        self.report(checks::WRONG_TYPE, key_path, message, hint);
+        true
     }
 
     /// Reports a required key that is absent, or present with no value.

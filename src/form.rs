@@ -208,7 +208,7 @@ fn household(decoder: &mut Decoder, map: &Mapping) -> Option<Household> {
         elderly: elderly?,
         elderly_health,
         minors: minors?,
-        grades,
+        grades: grades?,
     })
 }
 
@@ -375,7 +375,9 @@ fn roster(decoder: &mut Decoder, map: &Mapping) -> Option<Vec<Member>> {
             let choices = (TRAININGS, checks::INVALID_CHOICE);
             let training =
                 decoder.choice(m, path, key(MEMBER, "training"), choices.0, true, choices.1);
-            let skills = decoder.text_list(m, path, key(MEMBER, "skills"));
+            let skills = decoder
+                .text_list(m, path, key(MEMBER, "skills"))
+                .unwrap_or_default();
             Some(Member {
                 name: name?,
                 training: training?,

@@ -92,6 +92,21 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, Error> {
     };
 
     let as_of = options.as_of.or(campaign.as_of).unwrap_or_else(Date::today);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        // Deadlines, the university list and the build date all come from the
+        // campaign file, so checking records against a broken one would only
+        // report problems that are not there.
+        let sources = resolve_positions(&mut diagnostics);
+        return Ok(Loaded {
+            campaign,
+            as_of,
+            families: Vec::new(),
+            teams: Vec::new(),
+            diagnostics,
+            sources,
+            records_read: 0,
+        });
+    }
     let (files, walk_problems) = find_records(&options.records)?;
     diagnostics.extend(walk_problems);
     let decoded: Vec<(Decoded, Vec<Diagnostic>)> = files

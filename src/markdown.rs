@@ -41,6 +41,9 @@ pub fn is_allowed_url(url: &str) -> bool {
                 .iter()
                 .any(|allowed| scheme.eq_ignore_ascii_case(allowed))
         }
+        // `//host/path` is relative in form only: it leaves the site for
+        // another host, so it is treated like an absolute link without a scheme.
+        None | Some(_) if cleaned.starts_with("//") || cleaned.starts_with("\\\\") => false,
         _ => true,
     }
 }
@@ -70,6 +73,16 @@ fn neutralize<'a>(event: Event<'a>, dropped_ends: &mut Vec<bool>) -> Option<Even
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn network_path_links_are_dropped() {
+        for url in ["//evil.example/x", "\\\\evil.example\\x", " //evil.example"] {
+            assert!(!is_allowed_url(url), "{url}");
+        }
+        assert!(is_allowed_url("../zzu/index.html"));
+        let html = render_markdown("[资料](//evil.example/x)");
+        assert!(!html.contains("href"), "{html}");
+    }
 
     #[test]
     fn renders_basic_markdown() {

@@ -1087,3 +1087,43 @@ fn team_reference_ignores_case() {
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert!(run.diagnostics().is_empty(), "{:#?}", run.diagnostics());
 }
+
+#[test]
+fn rejects_number_among_grades() {
+    let run = Fixture::base()
+        .replace(WANG, "  grades: [小学三年级]", "  grades: [3]")
+        .check();
+
+    assert_eq!(run.status, ERRORS);
+    let diagnostic = run.single();
+    diagnostic.assert_at("E002", WANG, 16, 12);
+    assert_eq!(diagnostic.key_path, "family.grades.0");
+}
+
+#[test]
+fn rejects_control_character_in_name() {
+    let run = Fixture::base()
+        .replace(WANG, "  name: 王某某", "  name: \"王某\\e[31m某\"")
+        .check();
+
+    assert_eq!(run.status, ERRORS);
+    let diagnostic = run.single();
+    diagnostic.assert_at("E002", WANG, 3, 9);
+    assert!(
+        diagnostic.message.contains("U+001B"),
+        "{}",
+        diagnostic.message
+    );
+}
+
+#[test]
+fn broken_campaign_stops_before_records() {
+    let run = Fixture::base()
+        .replace(CAMPAIGN, "deadline: 2020-02-20", "deadline: 2020-02-30")
+        .check();
+
+    assert_eq!(run.status, ERRORS);
+    let diagnostic = run.single();
+    diagnostic.assert_at("E020", CAMPAIGN, 3, 11);
+    assert_eq!(run.report().records, 0);
+}
