@@ -1,114 +1,168 @@
-//! The rules of the programme: checks on one family or team after decoding,
-//! and checks across records (team references, duplicates, team sizes).
-//! Cross-record checks use hash maps, so they run in linear time.
+//! The rules of the programme that one family or team must follow on its
+//! own: household counts, service codes, phones, training and follow-up.
+//! Rules that compare records with each other live in `across`.
 
-use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use crate::campaign::Campaign;
 use crate::date::Date;
-use crate::diagnostic::{self as checks, Check, Diagnostic};
-use crate::record::{Family, Team, team_key};
-use crate::summary::folder_of;
+use crate::diagnostic::{self as checks, Check, Diagnostic, Text};
+use crate::record::{Family, Team};
 
 /// Checks one family on its own.
 pub fn family(family: &Family, campaign: &Campaign, as_of: Date) -> Vec<Diagnostic> {
-    let mut found = Found {
-        file: &family.source.path,
-        diagnostics: Vec::new(),
-    };
-    let household = &family.household;
-    if household.size == 0 {
-        found.push(
-            checks::COUNT_OUT_OF_RANGE,
-            "family.size",
-            "`family.size` (家庭人数) is 0".to_owned(),
-            "a family has at least 1 person",
-        );
-    }
-    let counted =
-        u64::from(household.in_hubei) + u64::from(household.elderly) + u64::from(household.minors);
-    if counted > u64::from(household.size) {
-        let message = format!(
-            "家庭援鄂人数 {} + 家中老年人数 {} + 未成年子女数 {} = {counted} is more than 家庭人数 {}",
-            household.in_hubei, household.elderly, household.minors, household.size
-        );
-        found.push(
-            checks::COUNTS_EXCEED_SIZE,
-            "family.size",
-            message,
-            "correct `size` or one of `in_hubei`, `elderly`, `minors`",
-        );
-    }
-    if household.grades.len() != household.minors as usize {
-        let message = format!(
-            "`family.grades` (就读年级) has {} entries but `family.minors` (未成年子女数) is {}",
-            household.grades.len(),
-            household.minors
-        );
-        let hint = if household.minors == 0 {
-            "write `grades: []`".to_owned()
-        } else {
-            format!("list one grade per minor, {} in all", household.minors)
-        };
-        found.push(checks::GRADES_MISMATCH, "family.grades", message, hint);
-    }
-    if household.elderly > 0 && household.elderly_health.is_none() {
-        let message = format!(
-            "`family.elderly_health` (健康状况) is missing although `family.elderly` is {}",
-            household.elderly
-        );
-        found.push(
-            checks::MISSING_ELDERLY_HEALTH,
-            "family.elderly_health",
-            message,
-            "describe the elderly's health, for example 高血压 or 良好",
-        );
-    }
+    let mut found = Found::new(&family.source.path);
+    household(&mut found, family);
     needs(&mut found, family);
-    phone(&mut found, "family.phone", "家庭联系方式", &household.phone);
+    phone(
+        &mut found,
+        "family.phone",
+        "家庭联系方式",
+        &family.household.phone,
+    );
     follow_up(&mut found, family, campaign, as_of);
     future_dates(&mut found, family, as_of);
     found.diagnostics
 }
 
+fn household(found: &mut Found, family: &Family) {
+    let household = &family.household;
+    let (size, in_hubei, elderly, minors) = (
+        household.size,
+        household.in_hubei,
+        household.elderly,
+        household.minors,
+    );
+    if size == 0 {
+        let message = Text::new(
+            "`family.size`（家庭人数）是 0",
+            "`family.size` (家庭人数) is 0",
+        );
+        let hint = Text::new("家庭至少有 1 人", "a family has at least 1 person");
+        found.push(checks::COUNT_OUT_OF_RANGE, "family.size", message, hint);
+    }
+    let counted = u64::from(in_hubei) + u64::from(elderly) + u64::from(minors);
+    if counted > u64::from(size) {
+        let sum = format!(
+            "家庭援鄂人数 {in_hubei} + 家中老年人数 {elderly} + 未成年子女数 {minors} = {counted}"
+        );
+        let message = Text::new(
+            format!("{sum}，超过了家庭人数 {size}"),
+            format!("{sum} is more than 家庭人数 {size}"),
+        );
+        let hint = Text::new(
+            "改正 `size`，或者改正 `in_hubei`、`elderly`、`minors` 中写错的一项",
+            "correct `size` or one of `in_hubei`, `elderly`, `minors`",
+        );
+        found.push(checks::COUNTS_EXCEED_SIZE, "family.size", message, hint);
+    }
+    let grades = household.grades.len();
+    if grades != minors as usize {
+        let message = Text::new(
+            format!(
+                "`family.grades`（就读年级）有 {grades} 项，但 `family.minors`（未成年子女数）是 {minors}"
+            ),
+            format!(
+                "`family.grades` (就读年级) has {grades} entries but `family.minors` (未成年子女数) is {minors}"
+            ),
+        );
+        let hint = if minors == 0 {
+            Text::new("没有未成年子女时写 `grades: []`", "write `grades: []`")
+        } else {
+            Text::new(
+                format!("每个孩子写一个年级，共 {minors} 项"),
+                format!("list one grade per minor, {minors} in all"),
+            )
+        };
+        found.push(checks::GRADES_MISMATCH, "family.grades", message, hint);
+    }
+    if elderly > 0 && household.elderly_health.is_none() {
+        let message = Text::new(
+            format!(
+                "`family.elderly` 是 {elderly}，但没有填写 `family.elderly_health`（健康状况）"
+            ),
+            format!(
+                "`family.elderly_health` (健康状况) is missing although `family.elderly` is {elderly}"
+            ),
+        );
+        let hint = Text::new(
+            "写明老人的健康状况，例如 高血压 或 良好",
+            "describe the elderly's health, for example 高血压 or 良好",
+        );
+        found.push(
+            checks::MISSING_ELDERLY_HEALTH,
+            "family.elderly_health",
+            message,
+            hint,
+        );
+    }
+}
+
 fn needs(found: &mut Found, family: &Family) {
     let household = &family.household;
     if family.needs.is_empty() {
-        found.push(
-            checks::NO_NEEDS,
-            "needs",
-            "`needs` (需要帮扶内容) lists no service code".to_owned(),
+        let message = Text::new(
+            "`needs`（需要帮扶内容）一项也没有",
+            "`needs` (需要帮扶内容) lists no service code",
+        );
+        let hint = Text::new(
+            "至少写一个服务内容代码，例如 needs: [1, 2]",
             "list at least one code, for example needs: [1, 2]",
         );
+        found.push(checks::NO_NEEDS, "needs", message, hint);
     }
+    let at_code = |code: u8| match family.needs.iter().position(|&chosen| chosen == code) {
+        Some(index) => format!("needs.{index}"),
+        None => "needs".to_owned(),
+    };
     if family.needs.contains(&5) && family.needs_summary.is_none() {
-        found.push(
-            checks::MISSING_NEEDS_SUMMARY,
-            "needs",
-            "code 5 (其他) needs a `needs_summary` (帮扶需求简述)".to_owned(),
+        let message = Text::new(
+            "选了代码 5（其他），但没有填写 `needs_summary`（帮扶需求简述）",
+            "code 5 (其他) needs a `needs_summary` (帮扶需求简述)",
+        );
+        let hint = Text::new(
+            "加上 `needs_summary:`，写明家庭需要什么帮助",
             "add `needs_summary:` describing what the family needs",
         );
+        found.push(checks::MISSING_NEEDS_SUMMARY, &at_code(5), message, hint);
     }
     if family.needs.contains(&1) && household.minors == 0 {
-        found.push(
-            checks::TUTORING_WITHOUT_MINORS,
-            "needs",
-            "code 1 (子女学习辅导) is chosen but `family.minors` (未成年子女数) is 0".to_owned(),
+        let message = Text::new(
+            "选了代码 1（子女学习辅导），但 `family.minors`（未成年子女数）是 0",
+            "code 1 (子女学习辅导) is chosen but `family.minors` (未成年子女数) is 0",
+        );
+        let hint = Text::new(
+            "删去代码 1，或者在 `minors` 和 `grades` 中写上孩子",
             "remove code 1, or record the children in `minors` and `grades`",
         );
+        found.push(checks::TUTORING_WITHOUT_MINORS, &at_code(1), message, hint);
     }
     if family.needs.contains(&3) && household.elderly == 0 {
-        found.push(
-            checks::HEALTH_WITHOUT_ELDERLY,
-            "needs",
-            "code 3 (健康咨询与在线问诊) is chosen but `family.elderly` (家中老年人数) is 0"
-                .to_owned(),
+        let message = Text::new(
+            "选了代码 3（健康咨询与在线问诊），但 `family.elderly`（家中老年人数）是 0",
+            "code 3 (健康咨询与在线问诊) is chosen but `family.elderly` (家中老年人数) is 0",
+        );
+        let hint = Text::new(
+            "核对 `elderly`；如果没有老人需要，就删去代码 3",
             "check `elderly`, or remove code 3 if no elderly person needs it",
         );
+        found.push(checks::HEALTH_WITHOUT_ELDERLY, &at_code(3), message, hint);
     }
     if family.needs.contains(&4) && family.offline.is_none() {
-        found.push(checks::OFFLINE_WITHOUT_ARRANGEMENT, "needs", "code 4 (生活帮扶) is offline help but `offline` says nothing of how it is approved and protected".to_owned(), "add `offline:` naming who approved it and the protection used");
+        let message = Text::new(
+            "代码 4（生活帮扶）是线下服务，但 `offline` 没有写明由谁批准、如何防护",
+            "code 4 (生活帮扶) is offline help but `offline` says nothing of how it is approved and protected",
+        );
+        let hint = Text::new(
+            "加上 `offline:`，写明高校团委的批准和防护措施",
+            "add `offline:` naming who approved it and the protection used",
+        );
+        found.push(
+            checks::OFFLINE_WITHOUT_ARRANGEMENT,
+            &at_code(4),
+            message,
+            hint,
+        );
     }
 }
 
@@ -123,20 +177,29 @@ fn future_dates(found: &mut Found, family: &Family, as_of: Date) {
         .enumerate()
         .map(|(index, visit)| (format!("visits.{index}.date"), visit.date));
     for (path, date) in approval.chain(visits).filter(|(_, date)| *date > as_of) {
-        let message = format!("`{path}` is {date}, after the build date {as_of}");
-        let hint = "correct the year or day, or record the visit once it has taken place";
+        let message = Text::new(
+            format!("`{path}` 是 {date}，晚于报表日期 {as_of}"),
+            format!("`{path}` is {date}, after the build date {as_of}"),
+        );
+        let hint = Text::new(
+            "改正年份或日期；回访完成后再记录",
+            "correct the year or day, or record the visit once it has taken place",
+        );
         found.push(checks::FUTURE_DATE, &path, message, hint);
     }
 }
 
 fn follow_up(found: &mut Found, family: &Family, campaign: &Campaign, as_of: Date) {
     let Some(approval) = &family.approval else {
-        found.push(
-            checks::NOT_APPROVED,
-            "university",
-            "the family has no `approval` (高校团委意见) yet".to_owned(),
+        let message = Text::new(
+            "这户家庭还没有 `approval`（高校团委意见）",
+            "the family has no `approval` (高校团委意见) yet",
+        );
+        let hint = Text::new(
+            "高校团委同意后，加上 `approval:`，写明 `opinion`、`signer` 和 `date`",
             "add `approval:` with `opinion`, `signer` and `date` once the League committee agrees",
         );
+        found.push(checks::NOT_APPROVED, "university", message, hint);
         return;
     };
     // Dates after the build date are reported by `future_dates` and would
@@ -152,283 +215,76 @@ fn follow_up(found: &mut Found, family: &Family, campaign: &Campaign, as_of: Dat
         None => (approval.date, "approval.date".to_owned()),
     };
     let days = as_of.days_since(last);
-    if days > i64::from(campaign.visit_interval_days) {
-        let message = format!(
-            "the last follow-up was on {last}, {days} days before {as_of}; families are visited every {} days",
-            campaign.visit_interval_days
+    let interval = campaign.visit_interval_days;
+    if days > i64::from(interval) {
+        let message = Text::new(
+            format!(
+                "最近一次跟进是 {last}，距 {as_of} 已 {days} 天；家庭应每 {interval} 天回访一次"
+            ),
+            format!(
+                "the last follow-up was on {last}, {days} days before {as_of}; families are visited every {interval} days"
+            ),
         );
-        found.push(
-            checks::VISIT_OVERDUE,
-            &path,
-            message,
+        let hint = Text::new(
+            "回访这户家庭，并在 `visits:` 下加一条记录",
             "visit the family and add an entry under `visits:`",
         );
+        found.push(checks::VISIT_OVERDUE, &path, message, hint);
     }
 }
 
 /// Checks one team on its own.
 pub fn team(team: &Team) -> Vec<Diagnostic> {
-    let mut found = Found {
-        file: &team.source.path,
-        diagnostics: Vec::new(),
-    };
-    if team.members == 0 {
-        found.push(
-            checks::COUNT_OUT_OF_RANGE,
-            "members",
-            "`members` (志愿者团队成员人数) is 0".to_owned(),
-            "a team has at least 1 member",
+    let mut found = Found::new(&team.source.path);
+    let members = team.members;
+    if members == 0 {
+        let message = Text::new(
+            "`members`（志愿者团队成员人数）是 0",
+            "`members` (志愿者团队成员人数) is 0",
         );
+        let hint = Text::new("团队至少有 1 名成员", "a team has at least 1 member");
+        found.push(checks::COUNT_OUT_OF_RANGE, "members", message, hint);
     }
-    if !team.roster.is_empty() && team.roster.len() != team.members as usize {
-        let message = format!(
-            "`roster` lists {} volunteers but `members` (志愿者团队成员人数) is {}",
-            team.roster.len(),
-            team.members
+    let listed = team.roster.len();
+    if listed > 0 && listed != members as usize {
+        let message = Text::new(
+            format!(
+                "`roster` 列了 {listed} 名志愿者，但 `members`（志愿者团队成员人数）是 {members}"
+            ),
+            format!(
+                "`roster` lists {listed} volunteers but `members` (志愿者团队成员人数) is {members}"
+            ),
         );
-        found.push(
-            checks::ROSTER_SIZE_MISMATCH,
-            "members",
-            message,
+        let hint = Text::new(
+            "让 `members` 等于 `roster` 中的人数",
             "make `members` equal the number of people in `roster`",
         );
+        found.push(checks::ROSTER_SIZE_MISMATCH, "members", message, hint);
     }
     for (index, member) in team.roster.iter().enumerate() {
-        if member.training != "合格" {
-            let message = format!(
-                "volunteer {} has training `{}`; no one serves before passing basic training (合格)",
-                member.name, member.training
-            );
-            found.push(
-                checks::UNTRAINED_VOLUNTEER,
-                &format!("roster.{index}.training"),
-                message,
-                "train the volunteer first, or take them off the roster",
-            );
+        if member.training == "合格" {
+            continue;
         }
+        let (name, training) = (&member.name, &member.training);
+        let message = Text::new(
+            format!("志愿者 {name} 的基础培训是“{training}”；基础培训不合格的绝不上岗"),
+            format!(
+                "volunteer {name} has training `{training}`; no one serves before passing basic training (合格)"
+            ),
+        );
+        let hint = Text::new(
+            "先完成培训并考核合格，或者把这名志愿者移出名单",
+            "train the volunteer first, or take them off the roster",
+        );
+        found.push(
+            checks::UNTRAINED_VOLUNTEER,
+            &format!("roster.{index}.training"),
+            message,
+            hint,
+        );
     }
     phone(&mut found, "leader.phone", "联系方式", &team.leader.phone);
     found.diagnostics
-}
-
-/// Runs the checks that compare records with each other and with the campaign.
-pub fn across(
-    families: &[Family],
-    teams: &[Team],
-    invalid: &InvalidRecords,
-    campaign: &Campaign,
-) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
-    let team_index = index_teams(teams, &mut diagnostics);
-    team_references(families, &team_index, invalid, &mut diagnostics);
-    duplicate_workers(families, &mut diagnostics);
-    family_collisions(families, campaign, &mut diagnostics);
-    team_sizes(families, teams, invalid, &mut diagnostics);
-    unknown_universities(families, teams, campaign, &mut diagnostics);
-    diagnostics
-}
-
-/// Links of records that failed to decode. The cross-record checks use them
-/// so that one broken file does not cause false reports on its neighbours.
-#[derive(Debug, Default)]
-pub struct InvalidRecords {
-    /// `(university, team)` named by families that are otherwise invalid.
-    pub team_references: Vec<(String, String)>,
-    /// Ids of team files that exist but are invalid.
-    pub team_ids: HashSet<String>,
-}
-
-/// Teams by their matching key (see `team_key`).
-type TeamIndex<'a> = HashMap<String, Vec<&'a Team>>;
-
-fn index_teams<'a>(teams: &'a [Team], diagnostics: &mut Vec<Diagnostic>) -> TeamIndex<'a> {
-    let mut by_id: TeamIndex<'a> = HashMap::new();
-    let mut seen: HashMap<(&str, String), &Path> = HashMap::new();
-    for team in teams {
-        let key = (team.university.as_str(), team_key(&team.source.id));
-        if let Some(first) = seen.get(&key) {
-            let message = format!(
-                "team id `{}` of {} is also used by {}",
-                team.source.id,
-                team.university,
-                first.display()
-            );
-            diagnostics.push(Diagnostic::new(checks::OUTPUT_COLLISION, &team.source.path, "", message, "rename one of the two team files; team ids must differ within a university, ignoring case"));
-            continue;
-        }
-        seen.insert(key, &team.source.path);
-        by_id
-            .entry(team_key(&team.source.id))
-            .or_default()
-            .push(team);
-    }
-    by_id
-}
-
-fn team_references(
-    families: &[Family],
-    teams: &TeamIndex,
-    invalid: &InvalidRecords,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    for family in families
-        .iter()
-        .filter(|f| !invalid.team_ids.contains(&team_key(&f.team)))
-    {
-        let candidates = teams
-            .get(&team_key(&family.team))
-            .map_or(&[][..], Vec::as_slice);
-        if candidates
-            .iter()
-            .any(|team| team.university == family.university)
-        {
-            continue;
-        }
-        let (check, message, hint) = match candidates.first() {
-            Some(other) => (
-                checks::TEAM_OF_OTHER_UNIVERSITY,
-                format!(
-                    "team `{}` belongs to {}, but this family is registered with {}",
-                    family.team, other.university, family.university
-                ),
-                format!("choose a team of {}", family.university),
-            ),
-            None => (
-                checks::UNKNOWN_TEAM,
-                format!(
-                    "no team of {} has the id `{}`",
-                    family.university, family.team
-                ),
-                "write the id (file name without .yaml) of a team of the same university"
-                    .to_owned(),
-            ),
-        };
-        diagnostics.push(Diagnostic::new(
-            check,
-            &family.source.path,
-            "team",
-            message,
-            hint,
-        ));
-    }
-}
-
-fn duplicate_workers(families: &[Family], diagnostics: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<(&str, &str), &Path> = HashMap::new();
-    for family in families {
-        let key = (family.worker.name.trim(), family.worker.hospital.trim());
-        match seen.get(&key) {
-            Some(first) => {
-                let message = format!(
-                    "{} of {} is already registered in {}",
-                    key.0,
-                    key.1,
-                    first.display()
-                );
-                diagnostics.push(Diagnostic::new(
-                    checks::DUPLICATE_WORKER,
-                    &family.source.path,
-                    "worker.name",
-                    message,
-                    "keep one file per family and delete or merge the other",
-                ));
-            }
-            None => {
-                seen.insert(key, &family.source.path);
-            }
-        }
-    }
-}
-
-fn family_collisions(families: &[Family], campaign: &Campaign, diagnostics: &mut Vec<Diagnostic>) {
-    let mut pages: HashMap<(String, String), &Path> = HashMap::new();
-    for family in families {
-        let folder = folder_of(campaign, &family.university).to_lowercase();
-        let key = (folder, family.source.id.to_lowercase());
-        match pages.get(&key) {
-            Some(first) => {
-                let message = format!(
-                    "this family's page {}/{}.html would overwrite the page of {}",
-                    key.0,
-                    family.source.id,
-                    first.display()
-                );
-                diagnostics.push(Diagnostic::new(checks::OUTPUT_COLLISION, &family.source.path, "", message, "rename one of the two files; names must differ within a university, ignoring case"));
-            }
-            None => {
-                pages.insert(key, &family.source.path);
-            }
-        }
-    }
-}
-
-fn team_sizes(
-    families: &[Family],
-    teams: &[Team],
-    invalid: &InvalidRecords,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    let mut served: HashMap<(&str, String), usize> = HashMap::new();
-    let valid = families
-        .iter()
-        .map(|family| (family.university.as_str(), team_key(&family.team)));
-    let broken = invalid
-        .team_references
-        .iter()
-        .map(|(university, team)| (university.as_str(), team_key(team)));
-    for reference in valid.chain(broken) {
-        *served.entry(reference).or_default() += 1;
-    }
-    for team in teams {
-        let count = served
-            .get(&(team.university.as_str(), team_key(&team.source.id)))
-            .copied()
-            .unwrap_or(0);
-        if !(2..=3).contains(&count) {
-            let families = if count == 1 { "family" } else { "families" };
-            let message = format!(
-                "team {} serves {count} {families}; one team serves 2 to 3 families",
-                team.name
-            );
-            diagnostics.push(Diagnostic::new(
-                checks::TEAM_SIZE,
-                &team.source.path,
-                "",
-                message,
-                "pair the team with 2 or 3 families, or split or merge teams",
-            ));
-        }
-    }
-}
-
-fn unknown_universities(
-    families: &[Family],
-    teams: &[Team],
-    campaign: &Campaign,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    let records = families
-        .iter()
-        .map(|family| (&family.university, &family.source.path))
-        .chain(
-            teams
-                .iter()
-                .map(|team| (&team.university, &team.source.path)),
-        );
-    for (university, path) in records {
-        if campaign.university(university).is_none() {
-            let message = format!("{university} is not in the campaign's list of universities");
-            let hint =
-                "check the spelling, or add the university under `universities:` in campaign.yaml";
-            diagnostics.push(Diagnostic::new(
-                checks::UNKNOWN_UNIVERSITY,
-                path,
-                "university",
-                message,
-                hint,
-            ));
-        }
-    }
 }
 
 /// Returns whether `phone` is a Chinese mobile (11 digits starting with 1) or a
@@ -460,19 +316,34 @@ fn phone(found: &mut Found, path: &str, label: &str, phone: &str) {
     if is_valid_phone(phone.trim()) {
         return;
     }
-    let message = format!("`{path}` ({label}) `{phone}` is neither a mobile nor a landline number");
-    found.push(checks::INVALID_PHONE, path, message, "write an 11-digit mobile such as \"13800001234\" or a landline such as \"0371-60001234\", in quotes");
+    let message = Text::new(
+        format!("`{path}`（{label}）`{phone}` 既不是手机号也不是固定电话"),
+        format!("`{path}` ({label}) `{phone}` is neither a mobile nor a landline number"),
+    );
+    let hint = Text::new(
+        "写 11 位手机号，如 \"13800001234\"，或带区号的固定电话，如 \"0371-60001234\"，并加上引号",
+        "write an 11-digit mobile such as \"13800001234\" or a landline such as \"0371-60001234\", in quotes",
+    );
+    found.push(checks::INVALID_PHONE, path, message, hint);
 }
 
+/// Diagnostics gathered for one file.
 struct Found<'a> {
     file: &'a Path,
     diagnostics: Vec<Diagnostic>,
 }
 
-impl Found<'_> {
-    fn push(&mut self, check: Check, path: &str, message: String, hint: impl Into<String>) {
-        self.diagnostics
-            .push(Diagnostic::new(check, self.file, path, message, hint));
+impl<'a> Found<'a> {
+    fn new(file: &'a Path) -> Found<'a> {
+        Found {
+            file,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, check: Check, path: &str, message: Text, hint: Text) {
+        let diagnostic = Diagnostic::new(check, self.file, path, message, hint);
+        self.diagnostics.push(diagnostic);
     }
 }
 

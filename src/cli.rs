@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::date::Date;
 use crate::error::Error;
+use crate::lang::Lang;
 use crate::load::LoadOptions;
 
 /// Turns YAML records of a volunteer pairing programme into validated HTML reports
@@ -19,6 +20,20 @@ pub struct Arguments {
     /// Print only diagnostics, their count and failures
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// Language of messages [default: Chinese, or English when LANG names another language]
+    #[arg(long, global = true, value_enum, value_name = "LANG")]
+    pub lang: Option<Lang>,
+    /// When to colour diagnostics; `auto` colours only on a terminal and honours NO_COLOR
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+/// When diagnostics are coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 /// The subcommands.
@@ -28,6 +43,15 @@ pub enum Command {
     Build(BuildArguments),
     /// Validate every record without writing anything
     Check(CheckArguments),
+    /// Print the long explanation of a check, with a wrong and a corrected example
+    Explain(ExplainArguments),
+}
+
+/// Options of `explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArguments {
+    /// Code of the check, such as E014 or W002
+    pub code: String,
 }
 
 /// Options shared by `check` and `build`.

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde_yaml::{Mapping, Value};
 
 use crate::date::Date;
-use crate::diagnostic::{self as checks, Check, Diagnostic};
+use crate::diagnostic::{self as checks, Check, Diagnostic, Text};
 use crate::locate::join;
 
 /// Reads the fields of one file and gathers the problems found on the way.
@@ -37,7 +37,7 @@ impl Decoder {
     }
 
     /// Records a problem about the value at `path`.
-    pub fn report(&mut self, check: Check, path: &str, message: String, hint: impl Into<String>) {
+    pub fn report(&mut self, check: Check, path: &str, message: Text, hint: Text) {
         let diagnostic = Diagnostic::new(check, &self.file, path, message, hint);
         self.diagnostics.push(diagnostic);
     }
@@ -53,17 +53,28 @@ impl Decoder {
     ) -> Option<&'v Mapping> {
         let Value::Mapping(mapping) = value else {
             let found = describe(value);
-            let message = if path.is_empty() {
-                format!("the file holds {found}, but a record is a set of `key: value` lines")
+            let (message, hint) = if path.is_empty() {
+                not_a_record(value, &found)
             } else {
-                format!("`{path}` ({label}) must be a block of `key: value` lines, found {found}")
+                let message = Text::new(
+                    format!(
+                        "`{path}`（{label}）下面应当是若干行 `键: 值`，实际是{}",
+                        found.zh
+                    ),
+                    format!(
+                        "`{path}` ({label}) must be a block of `key: value` lines, found {}",
+                        found.en
+                    ),
+                );
+                let hint = Text::new(
+                    format!("把 `{path}` 下面的每个键换行写，并比 `{path}` 多缩进两个空格"),
+                    format!(
+                        "write each key under `{path}` on its own line, indented two spaces more than `{path}`"
+                    ),
+                );
+                (message, hint)
             };
-            self.report(
-                checks::WRONG_TYPE,
-                path,
-                message,
-                "indent the keys under it by two spaces",
-            );
+            self.report(checks::WRONG_TYPE, path, message, hint);
             return None;
         };
         for key in mapping.keys() {
@@ -75,7 +86,10 @@ impl Decoder {
     fn check_key(&mut self, key: &Value, path: &str, fields: &[Field]) {
         let Value::String(name) = key else {
             let text = scalar_text(key).unwrap_or_default();
-            let message = format!("`{text}` is not a key of the record format");
+            let message = Text::new(
+                format!("`{text}` 不是记录格式中的键"),
+                format!("`{text}` is not a key of the record format"),
+            );
             self.report(
                 checks::UNKNOWN_KEY,
                 &join(path, &text),
@@ -87,18 +101,43 @@ impl Decoder {
         if fields.iter().any(|field| field.key == name) {
             return;
         }
-        let message = format!("unknown key `{}`", join(path, name));
-        let hint = match closest_key(name, fields) {
-            Some(field) => format!("did you mean `{}` ({})?", field.key, field.label),
-            None => known_keys(fields),
+        let key_path = join(path, name);
+        let (message, hint) = match (ideographic_indent(name), closest_key(name.trim(), fields)) {
+            (true, _) => (
+                Text::new(
+                    format!(
+                        "键 `{}` 前面有全角空格（U+3000），YAML 不把它当作缩进",
+                        name.trim()
+                    ),
+                    format!(
+                        "the key `{}` is preceded by full-width spaces (U+3000), which YAML does not take as indentation",
+                        name.trim()
+                    ),
+                ),
+                Text::new(
+                    "删掉这些全角空格，改用半角空格缩进（把输入法切换到半角）",
+                    "delete the full-width spaces and indent with half-width spaces (switch the input method to 半角)",
+                ),
+            ),
+            (false, Some(field)) => (
+                Text::new(
+                    format!("未知的键 `{key_path}`"),
+                    format!("unknown key `{key_path}`"),
+                ),
+                Text::new(
+                    format!("是不是要写 `{}`（{}）？", field.key, field.label),
+                    format!("did you mean `{}` ({})?", field.key, field.label),
+                ),
+            ),
+            (false, None) => (
+                Text::new(
+                    format!("未知的键 `{key_path}`"),
+                    format!("unknown key `{key_path}`"),
+                ),
+                known_keys(fields),
+            ),
         };
-        let diagnostic = Diagnostic::new(
-            checks::UNKNOWN_KEY,
-            &self.file,
-            join(path, name),
-            message,
-            hint,
-        );
+        let diagnostic = Diagnostic::new(checks::UNKNOWN_KEY, &self.file, key_path, message, hint);
         self.diagnostics.push(diagnostic.at_key());
     }
 
@@ -130,17 +169,25 @@ impl Decoder {
             Some(text) => Some(text),
             None if value.is_null() => None,
             None => {
-                let message = format!(
-                    "`{key_path}` ({}) must be text, found {}",
-                    field.label,
-                    describe(value)
+                let found = describe(value);
+                let message = Text::new(
+                    format!(
+                        "`{key_path}`（{}）应当是文字，实际是{}",
+                        field.label, found.zh
+                    ),
+                    format!(
+                        "`{key_path}` ({}) must be text, found {}",
+                        field.label, found.en
+                    ),
                 );
-                self.report(
-                    checks::WRONG_TYPE,
-                    &key_path,
-                    message,
-                    "write the text on the same line after `: `",
+                let hint = Text::new(
+                    format!("在 `{}: ` 后面同一行写上{}", field.key, field.label),
+                    format!(
+                        "write {} on the same line after `{}: `",
+                        field.label, field.key
+                    ),
                 );
+                self.report(checks::WRONG_TYPE, &key_path, message, hint);
                 None
             }
         }
@@ -153,35 +200,35 @@ impl Decoder {
             return None;
         };
         let key_path = join(path, field.key);
+        let label = field.label;
         if let Some(number) = value.as_u64() {
-            return match u32::try_from(number) {
-                Ok(count) => Some(count),
-                Err(_) => {
-                    let message = format!("`{key_path}` ({}) is too large: {number}", field.label);
-                    self.report(
-                        checks::COUNT_OUT_OF_RANGE,
-                        &key_path,
-                        message,
-                        "write the real number of people",
-                    );
-                    None
-                }
-            };
+            if let Ok(count) = u32::try_from(number) {
+                return Some(count);
+            }
+            let message = Text::new(
+                format!("`{key_path}`（{label}）太大：{number}"),
+                format!("`{key_path}` ({label}) is too large: {number}"),
+            );
+            let hint = Text::new("写实际人数", "write the real number of people");
+            self.report(checks::COUNT_OUT_OF_RANGE, &key_path, message, hint);
+            return None;
         }
         if let Some(number) = value.as_i64() {
-            let message = format!("`{key_path}` ({}) is negative: {number}", field.label);
-            self.report(
-                checks::COUNT_OUT_OF_RANGE,
-                &key_path,
-                message,
-                "a count is 0 or more",
+            let message = Text::new(
+                format!("`{key_path}`（{label}）是负数：{number}"),
+                format!("`{key_path}` ({label}) is negative: {number}"),
             );
+            let hint = Text::new("人数是 0 或正整数", "a count is 0 or more");
+            self.report(checks::COUNT_OUT_OF_RANGE, &key_path, message, hint);
             return None;
         }
         let found = describe(value);
-        let message = format!(
-            "`{key_path}` ({}) must be a whole number, found {found}",
-            field.label
+        let message = Text::new(
+            format!("`{key_path}`（{label}）应当是整数，实际是{}", found.zh),
+            format!(
+                "`{key_path}` ({label}) must be a whole number, found {}",
+                found.en
+            ),
         );
         self.report(checks::WRONG_TYPE, &key_path, message, number_hint(value));
         None
@@ -199,13 +246,15 @@ impl Decoder {
         let key_path = join(path, field.key);
         let date = Date::parse(text.trim());
         if date.is_none() {
-            let message = format!("`{key_path}` ({}) is not a valid date: {text}", field.label);
-            self.report(
-                checks::INVALID_DATE,
-                &key_path,
-                message,
+            let message = Text::new(
+                format!("`{key_path}`（{}）不是有效的日期：{text}", field.label),
+                format!("`{key_path}` ({}) is not a valid date: {text}", field.label),
+            );
+            let hint = Text::new(
+                "按 年-月-日 写一个真实存在的日期，例如 2020-02-17",
                 "write a real day as YYYY-MM-DD, for example 2020-02-17",
             );
+            self.report(checks::INVALID_DATE, &key_path, message, hint);
         }
         date
     }
@@ -226,16 +275,21 @@ impl Decoder {
         }
         let key_path = join(path, field.key);
         let allowed = choices.join(" | ");
-        let message = format!(
-            "`{key_path}` ({}) must be one of {allowed}, found `{text}`",
-            field.label
+        let message = Text::new(
+            format!(
+                "`{key_path}`（{}）只能是 {allowed} 之一，实际是 `{text}`",
+                field.label
+            ),
+            format!(
+                "`{key_path}` ({}) must be one of {allowed}, found `{text}`",
+                field.label
+            ),
         );
-        self.report(
-            check,
-            &key_path,
-            message,
+        let hint = Text::new(
+            format!("改为其中之一：{allowed}"),
             format!("write one of: {allowed}"),
         );
+        self.report(check, &key_path, message, hint);
         None
     }
 
@@ -246,17 +300,22 @@ impl Decoder {
             Some(Value::Sequence(items)) => items,
             Some(value) => {
                 let key_path = join(path, field.key);
-                let message = format!(
-                    "`{key_path}` ({}) must be a list, found {}",
-                    field.label,
-                    describe(value)
+                let found = describe(value);
+                let message = Text::new(
+                    format!(
+                        "`{key_path}`（{}）应当是列表，实际是{}",
+                        field.label, found.zh
+                    ),
+                    format!(
+                        "`{key_path}` ({}) must be a list, found {}",
+                        field.label, found.en
+                    ),
                 );
-                self.report(
-                    checks::WRONG_TYPE,
-                    &key_path,
-                    message,
+                let hint = Text::new(
+                    "写成 [甲, 乙] 这样的列表，或者每项一行、以 `- ` 开头",
                     "write a list such as [a, b], or one `- item` per line",
                 );
+                self.report(checks::WRONG_TYPE, &key_path, message, hint);
                 &[]
             }
         }
@@ -271,7 +330,7 @@ impl Decoder {
         let mut all_valid = true;
         for (index, item) in self.list(map, path, field).iter().enumerate() {
             let item_path = join(&key_path, &index.to_string());
-            let problem = match item {
+            let (problem_zh, problem_en) = match item {
                 Value::String(text) if !text.trim().is_empty() => {
                     if self.has_control_character(&item_path, field, text) {
                         all_valid = false;
@@ -280,15 +339,30 @@ impl Decoder {
                     }
                     continue;
                 }
-                Value::String(_) | Value::Null => "is blank".to_owned(),
-                other => format!("must be text, found {}", describe(other)),
+                Value::String(_) | Value::Null => ("是空的".to_owned(), "is blank".to_owned()),
+                other => {
+                    let found = describe(other);
+                    (
+                        format!("应当是文字，实际是{}", found.zh),
+                        format!("must be text, found {}", found.en),
+                    )
+                }
             };
-            let message = format!(
-                "item {} of `{key_path}` ({}) {problem}",
-                index + 1,
-                field.label
+            let number = index + 1;
+            let message = Text::new(
+                format!(
+                    "`{key_path}`（{}）的第 {number} 项{problem_zh}",
+                    field.label
+                ),
+                format!(
+                    "item {number} of `{key_path}` ({}) {problem_en}",
+                    field.label
+                ),
             );
-            let hint = "write each item as words, for example [小学三年级, 初中一年级]";
+            let hint = Text::new(
+                "每一项都用文字写，例如 [小学三年级, 初中一年级]",
+                "write each item as words, for example [小学三年级, 初中一年级]",
+            );
             self.report(checks::WRONG_TYPE, &item_path, message, hint);
             all_valid = false;
         }
@@ -304,12 +378,18 @@ impl Decoder {
         else {
             return false;
         };
-        let message = format!(
-            "`{key_path}` ({}) contains the control character U+{:04X}",
-            field.label,
-            u32::from(character)
+        let code = u32::from(character);
+        let message = Text::new(
+            format!("`{key_path}`（{}）含有控制字符 U+{code:04X}", field.label),
+            format!(
+                "`{key_path}` ({}) contains the control character U+{code:04X}",
+                field.label
+            ),
         );
-        let hint = "delete the character; it is invisible in most editors, so retype the value";
+        let hint = Text::new(
+            "删除这个字符；它在多数编辑器里看不见，最好把整个值重新输入一遍",
+            "delete the character; it is invisible in most editors, so retype the value",
+        );
         self.report(checks::WRONG_TYPE, key_path, message, hint);
         true
     }
@@ -317,18 +397,28 @@ impl Decoder {
     /// Reports a required key that is absent, or present with no value.
     pub fn missing(&mut self, map: &Mapping, path: &str, field: &Field) {
         let key_path = join(path, field.key);
+        let (key, label) = (field.key, field.label);
         if map.contains_key(field.key) {
-            let message = format!("`{key_path}` ({}) is blank", field.label);
-            let hint = format!("write {} after `{}: `", field.label, field.key);
+            let message = Text::new(
+                format!("`{key_path}`（{label}）没有填写"),
+                format!("`{key_path}` ({label}) is blank"),
+            );
+            let hint = Text::new(
+                format!("在 `{key}: ` 后面填写{label}"),
+                format!("write {label} after `{key}: `"),
+            );
             let diagnostic =
                 Diagnostic::new(checks::MISSING_KEY, &self.file, key_path, message, hint);
             self.diagnostics.push(diagnostic.at_key());
             return;
         }
-        let message = format!("`{key_path}` ({}) is missing", field.label);
-        let hint = format!(
-            "add the line `{}: ...` and fill in {}",
-            field.key, field.label
+        let message = Text::new(
+            format!("缺少 `{key_path}`（{label}）"),
+            format!("`{key_path}` ({label}) is missing"),
+        );
+        let hint = Text::new(
+            format!("加上一行 `{key}: ...`，填写{label}"),
+            format!("add the line `{key}: ...` and fill in {label}"),
         );
         self.report(checks::MISSING_KEY, &key_path, message, hint);
     }
@@ -352,27 +442,103 @@ pub fn scalar_text(value: &Value) -> Option<String> {
     }
 }
 
-/// Returns a short description of a value's type for messages.
-pub fn describe(value: &Value) -> String {
+/// Returns a short description of a value and its type for messages.
+pub fn describe(value: &Value) -> Text {
     match value {
-        Value::Null => "nothing".to_owned(),
-        Value::Bool(flag) => format!("the yes/no value `{flag}`"),
-        Value::Number(number) => format!("the number `{number}`"),
-        Value::String(text) => format!("the text `{text}`"),
-        Value::Sequence(_) => "a list".to_owned(),
-        Value::Mapping(_) => "a block of `key: value` lines".to_owned(),
+        Value::Null => Text::new("空值", "nothing"),
+        Value::Bool(flag) => Text::new(
+            format!("是非值 `{flag}`"),
+            format!("the yes/no value `{flag}`"),
+        ),
+        Value::Number(number) => {
+            Text::new(format!("数字 `{number}`"), format!("the number `{number}`"))
+        }
+        Value::String(text) => Text::new(format!("文字 `{text}`"), format!("the text `{text}`")),
+        Value::Sequence(_) => Text::new("一个列表", "a list"),
+        Value::Mapping(_) => Text::new("若干行 `键: 值`", "a block of `key: value` lines"),
         Value::Tagged(tagged) => describe(&tagged.value),
     }
 }
 
-fn number_hint(value: &Value) -> String {
-    match value {
-        Value::String(text) if text.chars().any(is_full_width_digit) => {
-            let ascii: String = text.chars().map(to_ascii_digit).collect();
-            format!("full-width digits were typed with a Chinese input method: write `{ascii}`")
-        }
-        _ => "write digits only, for example 2".to_owned(),
+/// Explains why a whole file is not a record: it is empty, a list or one value.
+fn not_a_record(value: &Value, found: &Text) -> (Text, Text) {
+    let message = match value {
+        Value::Null => Text::new("文件是空的", "the file is empty"),
+        _ => Text::new(
+            format!(
+                "文件内容是{}，但一条记录应当由若干行 `键: 值` 组成",
+                found.zh
+            ),
+            format!(
+                "the file holds {}, but a record is a set of `key: value` lines",
+                found.en
+            ),
+        ),
+    };
+    let hint = Text::new(
+        "从 `shoulashou new` 生成的模板或另一条记录开始，每行写一个 `键: 值`，顶层的键不缩进",
+        "start from another record, one `key: value` per line with the top-level keys not indented",
+    );
+    (message, hint)
+}
+
+/// Returns how to write a count that was typed some other way.
+fn number_hint(value: &Value) -> Text {
+    let text = match value {
+        Value::String(text) => text.trim(),
+        Value::Bool(_) => "",
+        _ => return Text::new("只写阿拉伯数字，例如 2", "write digits only, for example 2"),
+    };
+    if text.chars().any(is_full_width_digit) {
+        let ascii: String = text.chars().map(to_ascii_digit).collect();
+        return Text::new(
+            format!("这是中文输入法打出的全角数字，请改成半角的 `{ascii}`"),
+            format!("full-width digits were typed with a Chinese input method: write `{ascii}`"),
+        );
     }
+    if let Some(number) = chinese_numeral(text) {
+        return Text::new(
+            format!("用阿拉伯数字写人数：`{text}` 写作 `{number}`"),
+            format!("write the count in digits: `{text}` is `{number}`"),
+        );
+    }
+    if matches!(value, Value::Bool(_)) || YES_NO.contains(&text.to_lowercase().as_str()) {
+        return Text::new(
+            "这里要写人数而不是“是/否”：没有就写 0，有几人就写几",
+            "a count is expected, not yes or no: write 0 for none, otherwise the number of people",
+        );
+    }
+    Text::new("只写阿拉伯数字，例如 2", "write digits only, for example 2")
+}
+
+/// Words for yes and no that people type where a count belongs.
+const YES_NO: &[&str] = &[
+    "yes", "no", "y", "n", "是", "否", "有", "无", "没有", "true", "false",
+];
+
+/// Returns the value of a Chinese numeral from 零 to 九十九, such as 两 or 十二.
+fn chinese_numeral(text: &str) -> Option<u32> {
+    let digit = |character: char| {
+        "零一二三四五六七八九"
+            .chars()
+            .position(|d| d == character)
+            .map(|d| d as u32)
+            .or((character == '两').then_some(2))
+    };
+    let characters: Vec<char> = text.chars().collect();
+    match characters.as_slice() {
+        [single] => digit(*single).or((*single == '十').then_some(10)),
+        ['十', ones] => Some(10 + digit(*ones)?),
+        [tens, '十'] => Some(digit(*tens)? * 10),
+        [tens, '十', ones] => Some(digit(*tens)? * 10 + digit(*ones)?),
+        _ => None,
+    }
+}
+
+/// Returns whether a key read by YAML starts with ideographic spaces, which
+/// means the line was indented with them.
+fn ideographic_indent(name: &str) -> bool {
+    name.starts_with('\u{3000}')
 }
 
 /// Returns whether a character is a full-width digit (０ to ９).
@@ -397,7 +563,41 @@ fn closest_key<'f>(name: &str, fields: &'f [Field]) -> Option<&'f Field> {
         .map(|(_, field)| field)
 }
 
-fn known_keys(fields: &[Field]) -> String {
+fn known_keys(fields: &[Field]) -> Text {
     let keys: Vec<&str> = fields.iter().map(|field| field.key).collect();
-    format!("the keys allowed here are: {}", keys.join(", "))
+    let keys = keys.join(", ");
+    Text::new(
+        format!("这里可以用的键有：{keys}"),
+        format!("the keys allowed here are: {keys}"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_chinese_numerals() {
+        for (text, value) in [
+            ("两", 2),
+            ("三", 3),
+            ("十", 10),
+            ("十二", 12),
+            ("二十", 20),
+            ("九十九", 99),
+        ] {
+            assert_eq!(chinese_numeral(text), Some(value), "{text}");
+        }
+        assert_eq!(chinese_numeral("三个"), None);
+    }
+
+    #[test]
+    fn hints_at_digits_for_numerals_and_yes_no() {
+        let hint = number_hint(&Value::String("两".to_owned()));
+        assert!(hint.en.contains("`2`"), "{}", hint.en);
+        let hint = number_hint(&Value::String("是".to_owned()));
+        assert!(hint.en.contains("not yes or no"), "{}", hint.en);
+        let hint = number_hint(&Value::String("２".to_owned()));
+        assert!(hint.zh.contains("`2`"), "{}", hint.zh);
+    }
 }

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+pub use crate::lang::Text;
+
 /// Whether a problem stops the build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -110,8 +112,12 @@ pub struct Diagnostic {
     pub part: Part,
     pub start: Position,
     pub end: Position,
-    pub message: String,
-    pub hint: String,
+    /// What is wrong, naming the key and its label on the form.
+    #[serde(skip)]
+    pub message: Text,
+    /// How to fix it.
+    #[serde(skip)]
+    pub hint: Text,
     /// Whether `start` and `end` have been filled in from the source.
     #[serde(skip)]
     pub located: bool,
@@ -123,8 +129,8 @@ impl Diagnostic {
         check: Check,
         file: impl Into<PathBuf>,
         key_path: impl Into<String>,
-        message: impl Into<String>,
-        hint: impl Into<String>,
+        message: Text,
+        hint: Text,
     ) -> Diagnostic {
         Diagnostic {
             check,
@@ -133,8 +139,8 @@ impl Diagnostic {
             part: Part::Value,
             start: Position::default(),
             end: Position::default(),
-            message: message.into(),
-            hint: hint.into(),
+            message,
+            hint,
             located: false,
         }
     }

@@ -10,6 +10,7 @@ use serde::Serialize;
 use unicode_width::UnicodeWidthChar;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::lang::Lang;
 
 /// Columns a tab advances to in a snippet.
 const TAB_WIDTH: usize = 4;
@@ -45,14 +46,45 @@ impl SourceLines {
     }
 }
 
+/// How diagnostics are printed: the language, and whether to colour them.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub lang: Lang,
+    pub color: bool,
+}
+
+/// ANSI colours used on a terminal, as in compiler output.
+const RED: &str = "\x1b[1;31m";
+const YELLOW: &str = "\x1b[1;33m";
+const BLUE: &str = "\x1b[1;34m";
+const BOLD: &str = "\x1b[1m";
+const RESET: &str = "\x1b[0m";
+
+impl Style {
+    fn paint(&self, color: &str, text: &str) -> String {
+        if self.color {
+            format!("{color}{text}{RESET}")
+        } else {
+            text.to_owned()
+        }
+    }
+}
+
 /// Renders one diagnostic with the offending source line when it is known.
-pub fn render_text(diagnostic: &Diagnostic, sources: &HashMap<PathBuf, SourceLines>) -> String {
-    let severity = match diagnostic.check.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
+pub fn render_text(
+    diagnostic: &Diagnostic,
+    sources: &HashMap<PathBuf, SourceLines>,
+    style: Style,
+) -> String {
+    let (severity, color) = match (diagnostic.check.severity, style.lang) {
+        (Severity::Error, Lang::Zh) => ("错误", RED),
+        (Severity::Error, Lang::En) => ("error", RED),
+        (Severity::Warning, Lang::Zh) => ("警告", YELLOW),
+        (Severity::Warning, Lang::En) => ("warning", YELLOW),
     };
-    let message = printable(&diagnostic.message);
-    let mut text = format!("{severity}[{}]: {message}\n", diagnostic.check.code);
+    let heading = style.paint(color, &format!("{severity}[{}]", diagnostic.check.code));
+    let message = style.paint(BOLD, &printable(diagnostic.message.get(style.lang)));
+    let mut text = format!("{heading}: {message}\n");
     let start = diagnostic.start;
     let line = sources
         .get(&diagnostic.file)
@@ -61,7 +93,13 @@ pub fn render_text(diagnostic: &Diagnostic, sources: &HashMap<PathBuf, SourceLin
     let number = start.line.to_string();
     let gutter = " ".repeat(if line.is_some() { number.len() } else { 1 });
     let file = printable(&diagnostic.file.display().to_string());
-    let _ = writeln!(text, "{gutter}--> {file}:{}:{}", start.line, start.column);
+    let arrow = style.paint(BLUE, "-->");
+    let bar = style.paint(BLUE, "|");
+    let _ = writeln!(
+        text,
+        "{gutter}{arrow} {file}:{}:{}",
+        start.line, start.column
+    );
 
     if let Some(line) = line {
         let end_column = if diagnostic.end.line == start.line {
@@ -70,16 +108,22 @@ pub fn render_text(diagnostic: &Diagnostic, sources: &HashMap<PathBuf, SourceLin
             usize::MAX
         };
         let (display_line, offset, width) = underline(line, start.column, end_column);
-        let _ = writeln!(text, "{gutter} |");
-        let _ = writeln!(text, "{number} | {display_line}");
-        let _ = writeln!(
-            text,
-            "{gutter} | {}{}",
-            " ".repeat(offset),
-            "^".repeat(width.max(1))
-        );
+        let carets = style.paint(color, &"^".repeat(width.max(1)));
+        let _ = writeln!(text, "{gutter} {bar}");
+        let _ = writeln!(text, "{} {bar} {display_line}", style.paint(BLUE, &number));
+        let _ = writeln!(text, "{gutter} {bar} {}{carets}", " ".repeat(offset));
     }
-    let _ = writeln!(text, "{gutter} = help: {}", printable(&diagnostic.hint));
+    let help = match style.lang {
+        Lang::Zh => "提示",
+        Lang::En => "help",
+    };
+    let equals = style.paint(BLUE, "=");
+    let help = style.paint(BOLD, help);
+    let _ = writeln!(
+        text,
+        "{gutter} {equals} {help}: {}",
+        printable(diagnostic.hint.get(style.lang))
+    );
     text
 }
 
@@ -165,7 +209,10 @@ fn window_start(cells: &[(String, usize)], offset: usize) -> usize {
 }
 
 /// Returns the closing line: the number of errors and warnings in how many records.
-pub fn count_line(errors: usize, warnings: usize, records: usize) -> String {
+pub fn count_line(errors: usize, warnings: usize, records: usize, lang: Lang) -> String {
+    if lang == Lang::Zh {
+        return format!("共 {records} 条记录：{errors} 个错误，{warnings} 个警告");
+    }
     let plural = |count: usize, word: &str| {
         if count == 1 {
             format!("1 {word}")
@@ -206,8 +253,8 @@ pub struct JsonDiagnostic<'a> {
     pub hint: &'a str,
 }
 
-/// Builds the JSON document for a list of diagnostics.
-pub fn json_report(diagnostics: &[Diagnostic], records: usize) -> JsonReport<'_> {
+/// Builds the JSON document for a list of diagnostics, with messages in `lang`.
+pub fn json_report(diagnostics: &[Diagnostic], records: usize, lang: Lang) -> JsonReport<'_> {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     JsonReport {
         records,
@@ -225,8 +272,8 @@ pub fn json_report(diagnostics: &[Diagnostic], records: usize) -> JsonReport<'_>
                 end_line: d.end.line,
                 end_column: d.end.column,
                 key_path: &d.key_path,
-                message: &d.message,
-                hint: &d.hint,
+                message: d.message.get(lang),
+                hint: d.hint.get(lang),
             })
             .collect(),
     }
@@ -283,6 +330,13 @@ mod tests {
 
     #[test]
     fn count_line_uses_singular() {
-        assert_eq!(count_line(1, 0, 1), "1 error and 0 warnings in 1 record");
+        assert_eq!(
+            count_line(1, 0, 1, Lang::En),
+            "1 error and 0 warnings in 1 record"
+        );
+        assert_eq!(
+            count_line(1, 0, 1, Lang::Zh),
+            "共 1 条记录：1 个错误，0 个警告"
+        );
     }
 }

@@ -13,14 +13,7 @@ use std::fmt::Write as _;
 
 use crate::diagnostic::{ALL_CHECKS, Check, Severity, check_by_code};
 
-/// Language of an explanation.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Lang {
-    /// Chinese (中文)
-    Zh,
-    /// English
-    En,
-}
+pub use crate::lang::Lang;
 
 /// The long explanation of one check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1279,8 +1272,15 @@ visits:
         assert_eq!(loaded.diagnostics.len(), 1, "{:#?}", loaded.diagnostics);
 
         let prefix = format!("{}/", dir.path().display());
-        let rendered =
-            emit::render_text(&loaded.diagnostics[0], &loaded.sources).replace(&prefix, "");
+        let rendered = emit::render_text(
+            &loaded.diagnostics[0],
+            &loaded.sources,
+            emit::Style {
+                lang: Lang::En,
+                color: false,
+            },
+        )
+        .replace(&prefix, "");
         let sample = format!("```text\n{rendered}```");
         assert!(
             INTRO.contains(&sample),

@@ -7,7 +7,7 @@ use serde_yaml::{Mapping, Value};
 
 use crate::campaign::{Campaign, UniversityEntry};
 use crate::decode::{Decoder, Field, describe, field, scalar_text};
-use crate::diagnostic as checks;
+use crate::diagnostic::{self as checks, Text};
 use crate::locate::join;
 use crate::record::{Approval, Family, Household, Leader, Member, Source, Team, Visit, Worker};
 
@@ -221,13 +221,23 @@ fn needs(decoder: &mut Decoder, map: &Mapping) -> Option<Vec<u8>> {
         }
         Some(Value::Sequence(_)) => {}
         Some(value) => {
-            let message = format!(
-                "`needs` (需要帮扶内容) must be a list of codes, found {}",
-                describe(value)
+            let found = describe(value);
+            let message = Text::new(
+                format!("`needs`（需要帮扶内容）应当是代码列表，实际是{}", found.zh),
+                format!(
+                    "`needs` (需要帮扶内容) must be a list of codes, found {}",
+                    found.en
+                ),
             );
             let hint = match scalar_text(value) {
-                Some(code) => format!("write `needs: [{code}]`"),
-                None => "write the codes as a list, for example needs: [1, 2]".to_owned(),
+                Some(code) => Text::new(
+                    format!("写成 `needs: [{code}]`"),
+                    format!("write `needs: [{code}]`"),
+                ),
+                None => Text::new(
+                    "把服务内容代码写成列表，例如 needs: [1, 2]",
+                    "write the codes as a list, for example needs: [1, 2]",
+                ),
             };
             decoder.report(checks::WRONG_TYPE, "needs", message, hint);
             return None;
@@ -240,30 +250,29 @@ fn needs(decoder: &mut Decoder, map: &Mapping) -> Option<Vec<u8>> {
         match item.as_u64() {
             Some(code @ 1..=5) => codes.push(code as u8),
             Some(_) | None if item.is_number() => {
-                let message = format!(
-                    "`needs` (需要帮扶内容) has the code {}, but codes run from 1 to 5",
-                    scalar_text(item).unwrap_or_else(|| describe(item))
+                let code = scalar_text(item).unwrap_or_else(|| describe(item).en);
+                let message = Text::new(
+                    format!("`needs`（需要帮扶内容）中的代码 {code} 不在 1 到 5 之间"),
+                    format!(
+                        "`needs` (需要帮扶内容) has the code {code}, but codes run from 1 to 5"
+                    ),
                 );
-                decoder.report(
-                    checks::INVALID_NEED_CODE,
-                    &path,
-                    message,
-                    "1 子女学习辅导, 2 心理援助, 3 健康咨询与在线问诊, 4 生活帮扶, 5 其他",
-                );
+                decoder.report(checks::INVALID_NEED_CODE, &path, message, codes_hint());
                 valid = false;
             }
             _ => {
-                let message = format!(
-                    "item {} of `needs` (需要帮扶内容) must be a code from 1 to 5, found {}",
-                    index + 1,
-                    describe(item)
+                let (number, found) = (index + 1, describe(item));
+                let message = Text::new(
+                    format!(
+                        "`needs`（需要帮扶内容）的第 {number} 项应当是 1 到 5 的代码，实际是{}",
+                        found.zh
+                    ),
+                    format!(
+                        "item {number} of `needs` (需要帮扶内容) must be a code from 1 to 5, found {}",
+                        found.en
+                    ),
                 );
-                decoder.report(
-                    checks::WRONG_TYPE,
-                    &path,
-                    message,
-                    "write the service codes as numbers, for example needs: [1, 2]",
-                );
+                decoder.report(checks::WRONG_TYPE, &path, message, codes_hint());
                 valid = false;
             }
         }
@@ -271,6 +280,14 @@ fn needs(decoder: &mut Decoder, map: &Mapping) -> Option<Vec<u8>> {
     codes.sort_unstable();
     codes.dedup();
     (valid || !codes.is_empty()).then_some(codes)
+}
+
+/// Returns the hint that lists the service codes, as the form's note does.
+fn codes_hint() -> Text {
+    Text::new(
+        "服务内容填数字：1 子女学习辅导，2 心理援助，3 健康咨询与在线问诊，4 生活帮扶，5 其他",
+        "write the service codes as numbers: 1 子女学习辅导, 2 心理援助, 3 健康咨询与在线问诊, 4 生活帮扶, 5 其他",
+    )
 }
 
 fn approval(decoder: &mut Decoder, map: &Mapping) -> Option<Approval> {

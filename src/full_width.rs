@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::diagnostic::{self as checks, Diagnostic};
+use crate::diagnostic::{self as checks, Diagnostic, Text};
 use crate::record::{Family, Team};
 
 /// Returns the first character of `text` that a Chinese input method typed in
@@ -20,15 +20,22 @@ pub fn full_width_values(file: &Path, values: &[(String, &str)]) -> Vec<Diagnost
     let mut diagnostics = Vec::new();
     for (path, value) in values {
         if let Some(character) = full_width_char(value) {
-            let description = if character == '\u{3000}' {
-                "a full-width space".to_owned()
+            let (zh, en) = if character == '\u{3000}' {
+                ("全角空格".to_owned(), "a full-width space".to_owned())
             } else {
-                format!("the full-width character `{character}`")
+                (
+                    format!("全角字符 `{character}`"),
+                    format!("the full-width character `{character}`"),
+                )
             };
-            let message = format!(
-                "`{path}` `{value}` contains {description}, typed with a Chinese input method"
+            let message = Text::new(
+                format!("`{path}` `{value}` 中有{zh}，是中文输入法在全角状态下打出的"),
+                format!("`{path}` `{value}` contains {en}, typed with a Chinese input method"),
             );
-            let hint = "switch the input method to half-width (半角) and retype it";
+            let hint = Text::new(
+                "把输入法切换到半角，重新输入这个字符",
+                "switch the input method to half-width (半角) and retype it",
+            );
             let diagnostic =
                 Diagnostic::new(checks::FULL_WIDTH, file, path.as_str(), message, hint);
             diagnostics.push(diagnostic);

@@ -1,6 +1,7 @@
 //! shoulashou turns a folder of YAML records of a volunteer pairing
 //! programme into validated HTML reports and Attachment 2 workbooks.
 
+pub mod across;
 pub mod campaign;
 pub mod check;
 pub mod cli;
@@ -13,6 +14,7 @@ pub mod explain;
 pub mod form;
 pub mod full_width;
 pub mod generate;
+pub mod lang;
 pub mod load;
 pub mod locate;
 pub mod markdown;

@@ -10,11 +10,12 @@ use rayon::prelude::*;
 use serde_yaml::Value;
 use walkdir::{DirEntry, WalkDir};
 
+use crate::across::{self, InvalidRecords};
 use crate::campaign::Campaign;
-use crate::check::{self, InvalidRecords};
+use crate::check;
 use crate::date::Date;
 use crate::decode::Decoder;
-use crate::diagnostic::{self as checks, Diagnostic, Position};
+use crate::diagnostic::{self as checks, Diagnostic, Position, Text};
 use crate::emit::SourceLines;
 use crate::error::Error;
 use crate::form;
@@ -131,7 +132,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, Error> {
             Decoded::Invalid(None) => {}
         }
     }
-    diagnostics.extend(check::across(&families, &teams, &invalid, &campaign));
+    diagnostics.extend(across::check(&families, &teams, &invalid, &campaign));
     diagnostics.extend(names::check(
         &families,
         &teams,
@@ -199,8 +200,14 @@ fn find_records(root: &Path) -> Result<Found, Error> {
             Ok(_) => {}
             Err(error) => {
                 let path = error.path().unwrap_or(root).to_path_buf();
-                let message = format!("could not read {}: {error}", path.display());
-                let hint = "check that the file or folder exists and that you may read it";
+                let message = Text::new(
+                    format!("无法读取 {}：{}", path.display(), io_reason(&error)),
+                    format!("could not read {}: {}", path.display(), io_reason(&error)),
+                );
+                let hint = Text::new(
+                    "检查这个文件或文件夹是否存在、是否有读取权限",
+                    "check that the file or folder exists and that you may read it",
+                );
                 problems.push(
                     Diagnostic::new(checks::UNREADABLE_FILE, path, "", message, hint)
                         .at(line_one(), line_one()),
@@ -324,43 +331,87 @@ fn scan_family_links(path: &Path) -> Option<Partial> {
 
 /// Reads a file as UTF-8 text, dropping a byte-order mark.
 pub fn read_source(path: &Path) -> Result<String, Box<Diagnostic>> {
-    let unreadable = |message: String, hint: &str| {
-        Diagnostic::new(checks::UNREADABLE_FILE, path, "", message, hint).at(line_one(), line_one())
-    };
+    let shown = path.display();
     let cannot_read = |error: std::io::Error| {
-        unreadable(
-            format!("could not read {}: {error}", path.display()),
+        let message = Text::new(
+            format!("无法读取 {shown}：{error}"),
+            format!("could not read {shown}: {error}"),
+        );
+        let hint = Text::new(
+            "检查这个文件是否存在、是否有读取权限",
             "check that the file exists and that you may read it",
-        )
+        );
+        Diagnostic::new(checks::UNREADABLE_FILE, path, "", message, hint).at(line_one(), line_one())
     };
     let size = fs::metadata(path).map_err(cannot_read)?.len();
     if size > MAX_RECORD_BYTES {
-        let message = format!(
-            "{} is {size} bytes; a record file is at most {MAX_RECORD_BYTES} bytes (1 MiB)",
-            path.display()
+        let message = Text::new(
+            format!("{shown} 有 {size} 字节；记录文件最大 {MAX_RECORD_BYTES} 字节（1 MiB）"),
+            format!(
+                "{shown} is {size} bytes; a record file is at most {MAX_RECORD_BYTES} bytes (1 MiB)"
+            ),
         );
-        let hint = "a record describes one family or team in a few kilobytes: check that this is the right file";
+        let hint = Text::new(
+            "一条记录只有几 KB：请确认这是正确的记录文件",
+            "a record describes one family or team in a few kilobytes: check that this is the right file",
+        );
         let diagnostic = Diagnostic::new(checks::FILE_TOO_LARGE, path, "", message, hint);
         return Err(Box::new(diagnostic.at(line_one(), line_one())));
     }
     let bytes = fs::read(path).map_err(cannot_read)?;
-    let text = String::from_utf8(bytes).map_err(|error| {
-        let offset = error.utf8_error().valid_up_to();
-        let position = position_of_byte(error.as_bytes(), offset);
-        let message = format!(
-            "{} is not UTF-8 text: the bytes at line {}, column {} are not valid UTF-8",
-            path.display(),
-            position.line,
-            position.column
-        );
-        let hint = "open the file in your editor and save it with the encoding UTF-8";
-        let diagnostic = Diagnostic::new(checks::UNREADABLE_FILE, path, "", message, hint);
-        diagnostic.at(position, position)
-    })?;
+    let text = String::from_utf8(bytes)
+        .map_err(|error| not_utf8(path, error.as_bytes(), error.utf8_error()))?;
     Ok(match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_owned(),
         None => text,
     })
+}
+
+/// Describes a file that is not UTF-8, naming GBK when the bytes decode as
+/// GB18030, which is what Windows Notepad on Chinese systems saves as ANSI.
+fn not_utf8(path: &Path, bytes: &[u8], error: std::str::Utf8Error) -> Diagnostic {
+    let position = position_of_byte(bytes, error.valid_up_to());
+    let (line, column, shown) = (position.line, position.column, path.display());
+    let (_, _, malformed) = encoding_rs::GB18030.decode(bytes);
+    let (message, hint) = if malformed {
+        (
+            Text::new(
+                format!("{shown} 不是 UTF-8 编码的文本：第 {line} 行第 {column} 列的字节无法识别"),
+                format!(
+                    "{shown} is not UTF-8 text: the bytes at line {line}, column {column} are not valid UTF-8"
+                ),
+            ),
+            Text::new(
+                "用编辑器打开文件，另存为 UTF-8 编码",
+                "open the file in your editor and save it with the encoding UTF-8",
+            ),
+        )
+    } else {
+        (
+            Text::new(
+                format!(
+                    "{shown} 不是 UTF-8 编码，看起来是 GBK（记事本的“ANSI”）；第 {line} 行第 {column} 列起的中文无法识别"
+                ),
+                format!(
+                    "{shown} is not UTF-8: it looks like GBK (Notepad's \"ANSI\"), and the text from line {line}, column {column} cannot be read"
+                ),
+            ),
+            Text::new(
+                "用记事本打开文件，选择“文件 > 另存为”，在“编码”中选 UTF-8 后保存；VS Code 中点右下角的编码，选“通过编码重新打开 > GBK”，再“通过编码保存 > UTF-8”",
+                "in Notepad choose File > Save As and pick the encoding UTF-8; in VS Code click the encoding in the status bar, reopen with GBK, then save with UTF-8",
+            ),
+        )
+    };
+    Diagnostic::new(checks::UNREADABLE_FILE, path, "", message, hint).at(position, position)
+}
+
+/// Returns the reason of a walk error without the path, which the message
+/// already names.
+fn io_reason(error: &walkdir::Error) -> String {
+    match error.io_error() {
+        Some(io) => io.to_string(),
+        None => error.to_string(),
+    }
 }
 
 /// Largest record file read, in bytes. A family record is about 2 KB, so a

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use crate::campaign::Campaign;
-use crate::diagnostic::{self as checks, Diagnostic};
+use crate::diagnostic::{self as checks, Diagnostic, Text};
 use crate::record::{Family, Team};
 use crate::summary::folder_of;
 
@@ -23,28 +23,41 @@ const FORBIDDEN: &[char] = &['/', '\\', ':', '*', '?', '"', '<', '>', '|'];
 const RESERVED_IDS: &[&str] = &["index"];
 
 /// Returns why `name` cannot be a file or folder name, or `None` when it can.
-pub fn unusable_reason(name: &str) -> Option<String> {
+pub fn unusable_reason(name: &str) -> Option<Text> {
     if name.trim().is_empty() {
-        return Some("it is empty".to_owned());
+        return Some(Text::new("名称是空的", "it is empty"));
     }
     if name == "." || name == ".." {
-        return Some(format!("`{name}` means a folder itself or its parent"));
+        return Some(Text::new(
+            format!("`{name}` 表示文件夹本身或上一级文件夹"),
+            format!("`{name}` means a folder itself or its parent"),
+        ));
     }
     if let Some(character) = name
         .chars()
         .find(|c| FORBIDDEN.contains(c) || c.is_control())
     {
-        return Some(format!("it contains `{}`", character.escape_default()));
+        let shown = character.escape_default();
+        return Some(Text::new(
+            format!("其中有 `{shown}`"),
+            format!("it contains `{shown}`"),
+        ));
     }
     if name.ends_with('.') || name.ends_with(' ') {
-        return Some("it ends with a dot or a space, which Windows drops".to_owned());
+        return Some(Text::new(
+            "以点或空格结尾，Windows 会把它去掉",
+            "it ends with a dot or a space, which Windows drops",
+        ));
     }
     let stem = name.split('.').next().unwrap_or(name).trim_end();
     if DEVICE_NAMES
         .iter()
         .any(|device| device.eq_ignore_ascii_case(stem))
     {
-        return Some(format!("`{stem}` is a device name on Windows"));
+        return Some(Text::new(
+            format!("`{stem}` 是 Windows 的设备名"),
+            format!("`{stem}` is a device name on Windows"),
+        ));
     }
     None
 }
@@ -70,7 +83,7 @@ pub fn check(
     let mut taken: HashMap<String, &str> = HashMap::new();
     for place in &places {
         let folder = folder_of(campaign, place.university);
-        let report = |check, message: String, hint: &str| {
+        let report = |check, message: Text, hint: Text| {
             let file = place.file?;
             Some(Diagnostic::new(
                 check,
@@ -80,33 +93,47 @@ pub fn check(
                 hint,
             ))
         };
+        let university = place.university;
         if let Some(reason) = unusable_reason(&folder) {
-            let message = format!(
-                "{} cannot be written to the folder `{folder}`: {reason}",
-                place.university
+            let message = Text::new(
+                format!("{university}不能写入文件夹 `{folder}`：{}", reason.zh),
+                format!(
+                    "{university} cannot be written to the folder `{folder}`: {}",
+                    reason.en
+                ),
             );
-            let hint =
-                "give the university a `folder:` of letters, digits and hyphens in campaign.yaml";
+            let hint = Text::new(
+                "在 campaign.yaml 中给这所高校写一个由字母、数字和连字符组成的 `folder:`",
+                "give the university a `folder:` of letters, digits and hyphens in campaign.yaml",
+            );
             diagnostics.extend(report(checks::UNUSABLE_NAME, message, hint));
             continue;
         }
         match taken.get(&folder.to_lowercase()) {
             Some(first) => {
-                let message = format!(
-                    "{} and {first} would both be written to the folder `{folder}`",
-                    place.university
+                let message = Text::new(
+                    format!("{university}和{first}会写入同一个文件夹 `{folder}`"),
+                    format!(
+                        "{university} and {first} would both be written to the folder `{folder}`"
+                    ),
                 );
-                let hint = "give each university its own `folder:` in campaign.yaml; folder names must differ ignoring case";
+                let hint = Text::new(
+                    "在 campaign.yaml 中给每所高校一个不同的 `folder:`（不区分大小写）",
+                    "give each university its own `folder:` in campaign.yaml; folder names must differ ignoring case",
+                );
                 diagnostics.extend(report(checks::OUTPUT_COLLISION, message, hint));
             }
             None => {
-                taken.insert(folder.to_lowercase(), place.university);
+                taken.insert(folder.to_lowercase(), university);
             }
         }
     }
     for family in families {
         if let Some(message) = unusable_id(&family.source.id) {
-            let hint = "rename the file, for example to wang-family.yaml";
+            let hint = Text::new(
+                "给文件改名，例如 wang-family.yaml",
+                "rename the file, for example to wang-family.yaml",
+            );
             diagnostics.push(Diagnostic::new(
                 checks::UNUSABLE_NAME,
                 &family.source.path,
@@ -119,18 +146,23 @@ pub fn check(
     diagnostics
 }
 
-fn unusable_id(id: &str) -> Option<String> {
+fn unusable_id(id: &str) -> Option<Text> {
     if RESERVED_IDS
         .iter()
         .any(|reserved| reserved.eq_ignore_ascii_case(id))
     {
-        return Some(format!(
-            "the file name `{id}` is reserved: its page would replace the university page"
+        return Some(Text::new(
+            format!("文件名 `{id}` 是保留的：它的网页会覆盖本校的汇总页"),
+            format!("the file name `{id}` is reserved: its page would replace the university page"),
         ));
     }
     let reason = unusable_reason(id)?;
-    Some(format!(
-        "the file name `{id}` cannot be used for the family's page: {reason}"
+    Some(Text::new(
+        format!("文件名 `{id}` 不能用作家庭网页的文件名：{}", reason.zh),
+        format!(
+            "the file name `{id}` cannot be used for the family's page: {}",
+            reason.en
+        ),
     ))
 }
 

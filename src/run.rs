@@ -1,15 +1,21 @@
 //! The commands: `check` validates and prints diagnostics, `build` also
 //! renders the site and workbooks into a staging folder and swaps it in.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::cli::{Arguments, BuildArguments, CheckArguments, Command, CommonArguments, Format};
-use crate::emit;
+use crate::cli::{
+    Arguments, BuildArguments, CheckArguments, ColorChoice, Command, CommonArguments,
+    ExplainArguments, Format,
+};
+use crate::diagnostic::ALL_CHECKS;
+use crate::emit::{self, Style};
 use crate::error::Error;
+use crate::explain;
+use crate::lang::Lang;
 use crate::load::{self, Loaded};
 use crate::output::{self, Staging};
 use crate::render::{self, RenderOptions};
@@ -23,35 +29,85 @@ pub const EXIT_INVALID: u8 = 1;
 /// Exit status: bad usage, or a file could not be read or written.
 pub const EXIT_FAILURE: u8 = 2;
 
+/// How a command prints: quietly or not, in which language, with colour or not.
+#[derive(Debug, Clone, Copy)]
+struct Printer {
+    quiet: bool,
+    style: Style,
+}
+
 /// Runs one command and returns its exit status.
 pub fn run(arguments: Arguments) -> u8 {
+    let environment = |name: &str| std::env::var(name).ok();
+    let lang = arguments
+        .lang
+        .unwrap_or_else(|| Lang::from_locale(environment));
+    let color = use_color(
+        arguments.color,
+        environment("NO_COLOR"),
+        std::io::stderr().is_terminal(),
+    );
+    let printer = Printer {
+        quiet: arguments.quiet,
+        style: Style { lang, color },
+    };
     let result = match &arguments.command {
-        Command::Check(check) => run_check(check, arguments.quiet),
-        Command::Build(build) => run_build(build, arguments.quiet),
+        Command::Check(check) => run_check(check, printer),
+        Command::Build(build) => run_build(build, printer),
+        Command::Explain(explain) => run_explain(explain, lang),
     };
     match result {
         Ok(status) => status,
         Err(error) => {
-            eprintln!("error: {error}");
+            let label = if lang == Lang::Zh { "错误" } else { "error" };
+            eprintln!("{label}: {error}");
             EXIT_FAILURE
         }
     }
 }
 
-fn run_check(arguments: &CheckArguments, quiet: bool) -> Result<u8, Error> {
+/// Decides whether to colour diagnostics: `auto` colours a terminal unless
+/// `NO_COLOR` is set to anything but the empty string.
+fn use_color(choice: ColorChoice, no_color: Option<String>, terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => terminal && no_color.is_none_or(|value| value.is_empty()),
+    }
+}
+
+fn run_explain(arguments: &ExplainArguments, lang: Lang) -> Result<u8, Error> {
+    match explain::lookup(&arguments.code) {
+        Some((check, explanation)) => {
+            print!("{}", explain::render_explanation(&check, explanation, lang));
+            Ok(EXIT_OK)
+        }
+        None => {
+            let codes: Vec<&str> = ALL_CHECKS.iter().map(|check| check.code).collect();
+            Err(Error::Usage(format!(
+                "`{}` is not a check code; the codes are {}",
+                arguments.code,
+                codes.join(", ")
+            )))
+        }
+    }
+}
+
+fn run_check(arguments: &CheckArguments, printer: Printer) -> Result<u8, Error> {
     let loaded = load::load(&arguments.common.load_options()?)?;
     if arguments.format == Format::Json {
-        let report = emit::json_report(&loaded.diagnostics, loaded.records_read);
+        let report =
+            emit::json_report(&loaded.diagnostics, loaded.records_read, printer.style.lang);
         // Serializing plain structs of strings and numbers cannot fail.
         let json = serde_json::to_string_pretty(&report).expect("diagnostics serialize to JSON");
         println!("{json}");
     } else {
-        print_diagnostics(&loaded, quiet);
+        print_diagnostics(&loaded, printer);
     }
     Ok(status_of(&loaded, &arguments.common))
 }
 
-fn run_build(arguments: &BuildArguments, quiet: bool) -> Result<u8, Error> {
+fn run_build(arguments: &BuildArguments, printer: Printer) -> Result<u8, Error> {
     let started = Instant::now();
     let options = arguments.common.load_options()?;
     let templates_dir = arguments.templates_dir()?;
@@ -59,10 +115,14 @@ fn run_build(arguments: &BuildArguments, quiet: bool) -> Result<u8, Error> {
     protected.extend(templates_dir.as_deref());
     output::ensure_outside(&arguments.out, &protected)?;
     let loaded = load::load(&options)?;
-    print_diagnostics(&loaded, quiet);
+    print_diagnostics(&loaded, printer);
     let status = status_of(&loaded, &arguments.common);
     if status != EXIT_OK {
-        eprintln!("error: the build stopped because of the errors above; nothing was written");
+        let stopped = match printer.style.lang {
+            Lang::Zh => "错误：因为上面的错误，没有生成任何文件",
+            Lang::En => "error: the build stopped because of the errors above; nothing was written",
+        };
+        eprintln!("{stopped}");
         return Ok(status);
     }
 
@@ -81,12 +141,16 @@ fn run_build(arguments: &BuildArguments, quiet: bool) -> Result<u8, Error> {
     match write_outputs(&summary, &render_options, &staging.dir) {
         Ok((pages, workbooks)) => {
             staging.commit()?;
-            if !quiet {
-                eprintln!(
-                    "wrote {pages} pages and {workbooks} workbooks to {} in {:.2} s",
-                    arguments.out.display(),
-                    started.elapsed().as_secs_f64()
-                );
+            if !printer.quiet {
+                let (out, seconds) = (arguments.out.display(), started.elapsed().as_secs_f64());
+                match printer.style.lang {
+                    Lang::Zh => eprintln!(
+                        "已生成 {pages} 个网页和 {workbooks} 个工作簿，保存在 {out}，用时 {seconds:.2} 秒"
+                    ),
+                    Lang::En => eprintln!(
+                        "wrote {pages} pages and {workbooks} workbooks to {out} in {seconds:.2} s"
+                    ),
+                }
             }
             Ok(EXIT_OK)
         }
@@ -136,17 +200,19 @@ fn status_of(loaded: &Loaded, common: &CommonArguments) -> u8 {
     }
 }
 
-fn print_diagnostics(loaded: &Loaded, quiet: bool) {
+fn print_diagnostics(loaded: &Loaded, printer: Printer) {
     let stderr = std::io::stderr();
     let mut stderr = stderr.lock();
     for diagnostic in &loaded.diagnostics {
-        let _ = writeln!(stderr, "{}", emit::render_text(diagnostic, &loaded.sources));
+        let text = emit::render_text(diagnostic, &loaded.sources, printer.style);
+        let _ = writeln!(stderr, "{text}");
     }
-    if !quiet || !loaded.diagnostics.is_empty() {
+    if !printer.quiet || !loaded.diagnostics.is_empty() {
         let line = emit::count_line(
             loaded.error_count(),
             loaded.warning_count(),
             loaded.records_read,
+            printer.style.lang,
         );
         let _ = writeln!(stderr, "{line}");
     }

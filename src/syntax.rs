@@ -6,14 +6,20 @@ use std::path::Path;
 
 use serde_yaml::Value;
 
-use crate::diagnostic::{self as checks, Diagnostic, Position};
+use crate::diagnostic::{self as checks, Diagnostic, Position, Text};
 use crate::locate::SourceMap;
 
 /// Parses a YAML document, or returns the syntax error as a diagnostic.
 pub fn parse(path: &Path, source: &str) -> Result<Value, Box<Diagnostic>> {
     if let Some(position) = too_deep(source) {
-        let message = format!("the file nests lists or blocks more than {MAX_NESTING} levels deep");
-        let hint = "a record is at most a few levels deep: check for runs of `[` or `{`";
+        let message = Text::new(
+            format!("文件中的列表或键值块嵌套超过 {MAX_NESTING} 层"),
+            format!("the file nests lists or blocks more than {MAX_NESTING} levels deep"),
+        );
+        let hint = Text::new(
+            "一条记录只有几层嵌套：请检查是否有一连串的 `[` 或 `{`",
+            "a record is at most a few levels deep: check for runs of `[` or `{`",
+        );
         let diagnostic = Diagnostic::new(checks::FILE_TOO_LARGE, path, "", message, hint);
         return Err(Box::new(diagnostic.at(position, position)));
     }
@@ -63,20 +69,29 @@ fn explain(path: &Path, source: &str, error: &serde_yaml::Error) -> Diagnostic {
     }
     let text = error.to_string();
     let reason = text.split(" at line ").next().unwrap_or(&text);
-    let message = format!("the file is not valid YAML: {reason}");
-    let hint = "each line is `key: value` with a space after the colon, and nested keys are indented with spaces";
+    let message = Text::new(
+        format!("文件不是有效的 YAML：{reason}"),
+        format!("the file is not valid YAML: {reason}"),
+    );
+    let hint = Text::new(
+        "每行写成 `键: 值`，冒号后面要有一个空格；下一级的键用空格（不要用 Tab）缩进",
+        "each line is `key: value` with a space after the colon, and nested keys are indented with spaces",
+    );
     Diagnostic::new(checks::YAML_SYNTAX, path, "", message, hint).at(reported, reported)
 }
 
 fn duplicate_key(path: &Path, source: &str) -> Option<Diagnostic> {
     let map = SourceMap::build(source);
     let duplicate = map.duplicates().first()?;
-    let message = format!(
-        "the key `{}` is written twice; the first is on line {}",
-        duplicate.key_path, duplicate.first.line
+    let (key, first) = (&duplicate.key_path, duplicate.first.line);
+    let message = Text::new(
+        format!("键 `{key}` 写了两次，第一次在第 {first} 行"),
+        format!("the key `{key}` is written twice; the first is on line {first}"),
     );
-    let hint =
-        "keep one of the two lines and delete the other; a git merge often leaves such a copy";
+    let hint = Text::new(
+        "保留其中一行，删除另一行；git 合并后常会留下这样的重复",
+        "keep one of the two lines and delete the other; a git merge often leaves such a copy",
+    );
     let (start, end) = duplicate.second;
     let diagnostic = Diagnostic::new(
         checks::YAML_SYNTAX,
@@ -98,9 +113,14 @@ fn full_width_colon(path: &Path, source: &str, error_line: usize) -> Option<Diag
     })?;
     let key = line.trim_start().trim_start_matches("- ");
     let key = key.split('：').next().unwrap_or(key).trim();
-    let message = format!("the key `{key}` is followed by a full-width colon `：`");
-    let hint =
-        "replace `：` with a half-width colon and a space, `: ` (switch the input method to 半角)";
+    let message = Text::new(
+        format!("键 `{key}` 后面是全角冒号 `：`"),
+        format!("the key `{key}` is followed by a full-width colon `：`"),
+    );
+    let hint = Text::new(
+        "把 `：` 改成半角冒号加一个空格 `: `（把输入法切换到半角）",
+        "replace `：` with a half-width colon and a space, `: ` (switch the input method to 半角)",
+    );
     let start = Position {
         line: index + 1,
         column,
@@ -143,9 +163,9 @@ mod tests {
         let found = diagnose("team: a\nplan: b\nteam: c\n");
         assert_eq!((found.start.line, found.start.column), (3, 1));
         assert!(
-            found.message.contains("first is on line 1"),
+            found.message.en.contains("first is on line 1"),
             "{}",
-            found.message
+            found.message.en
         );
     }
 
@@ -153,13 +173,17 @@ mod tests {
     fn points_at_full_width_colon() {
         let found = diagnose("family:\n  size：4\n  in_hubei: 1\n");
         assert_eq!((found.start.line, found.start.column), (2, 7));
-        assert!(found.hint.contains("`: `"), "{}", found.hint);
+        assert!(found.hint.en.contains("`: `"), "{}", found.hint.en);
     }
 
     #[test]
     fn keeps_parser_position_otherwise() {
         let found = diagnose("a: [1, 2\nb: 3\n");
         assert_eq!(found.start.line, 2);
-        assert!(!found.message.contains("at line"), "{}", found.message);
+        assert!(
+            !found.message.en.contains("at line"),
+            "{}",
+            found.message.en
+        );
     }
 }

@@ -321,7 +321,8 @@ fn rejects_code_five_without_summary() {
         .check();
 
     assert_eq!(run.status, ERRORS);
-    run.single().assert_at("E012", ZHANG, 16, 8);
+    // The diagnostic points at the code 5 in `needs: [3, 4, 5]`.
+    run.single().assert_at("E012", ZHANG, 16, 15);
 }
 
 // E013 tutoring-without-minors
@@ -333,7 +334,8 @@ fn rejects_tutoring_without_minors() {
         .check();
 
     assert_eq!(run.status, ERRORS);
-    run.single().assert_at("E013", LI, 16, 8);
+    // The diagnostic points at the code itself, the first item of the list.
+    run.single().assert_at("E013", LI, 16, 9);
 }
 
 // E014 invalid-phone
@@ -706,7 +708,8 @@ fn warns_health_code_without_elderly() {
         .check();
 
     assert_eq!(run.status, WARNINGS_ONLY);
-    run.single().assert_at("W003", LI, 16, 8);
+    // The code 3 is the second item of `[2, 3]`.
+    run.single().assert_at("W003", LI, 16, 12);
 }
 
 // W004 offline-without-arrangement
@@ -718,7 +721,8 @@ fn warns_offline_help_without_arrangement() {
     let run = fixture.replace(ZHANG, offline, "").check();
 
     assert_eq!(run.status, WARNINGS_ONLY);
-    run.single().assert_at("W004", ZHANG, 16, 8);
+    // The diagnostic points at the code 4 in `needs: [3, 4, 5]`.
+    run.single().assert_at("W004", ZHANG, 16, 12);
 }
 
 // W005 not-approved

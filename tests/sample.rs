@@ -49,6 +49,10 @@ fn repository() -> PathBuf {
 
 fn build_sample(out: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_shoulashou"))
+        // English messages whatever the locale of the machine running the tests.
+        .env("LANG", "en_US.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
         .current_dir(repository())
         .args(["build", "--as-of", AS_OF, "--out"])
         .arg(out)

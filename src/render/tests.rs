@@ -123,8 +123,8 @@ impl Fixture {
             diagnostic::NOT_APPROVED,
             &li_path,
             "approval",
-            "家庭尚未经高校团委审批",
-            "填写 `approval`",
+            crate::diagnostic::Text::new("家庭尚未经高校团委审批", "no approval yet"),
+            crate::diagnostic::Text::new("填写 `approval`", "fill in `approval`"),
         )
         .at(
             Position { line: 3, column: 1 },

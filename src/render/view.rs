@@ -251,8 +251,8 @@ pub(super) fn university_page<'a>(
             .map(|warning| WarningView {
                 code: warning.check.code,
                 name: warning.check.name,
-                message: &warning.message,
-                hint: &warning.hint,
+                message: &warning.message.zh,
+                hint: &warning.hint.zh,
                 location: format!("{}:{}", warning.file.display(), warning.start.line),
                 href: page_of.get(warning.file.as_path()).cloned(),
             })

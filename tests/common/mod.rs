@@ -177,6 +177,10 @@ impl Fixture {
             .args(arguments)
             .current_dir(dir.path())
             .env("NO_COLOR", "1")
+            // English messages unless a test asks for Chinese with `--lang zh`.
+            .env("LANG", "en_US.UTF-8")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
             .output()
             .expect("the shoulashou binary starts");
         Run {
@@ -230,6 +234,10 @@ impl Run {
             .args(arguments)
             .current_dir(self.dir.path())
             .env("NO_COLOR", "1")
+            // English messages unless a test asks for Chinese with `--lang zh`.
+            .env("LANG", "en_US.UTF-8")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
             .output()
             .expect("the shoulashou binary starts");
         Run {
