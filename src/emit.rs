@@ -228,13 +228,33 @@ pub fn count_line(errors: usize, warnings: usize, records: usize, lang: Lang) ->
     )
 }
 
-/// The JSON document that `check --format json` writes.
+/// The JSON document that `check --format json` writes; its shape is
+/// described in `docs/json-output.md`.
 #[derive(Serialize)]
 pub struct JsonReport<'a> {
+    /// Version of the document's shape, raised when a field changes meaning.
+    pub version: u32,
     pub records: usize,
     pub errors: usize,
     pub warnings: usize,
     pub diagnostics: Vec<JsonDiagnostic<'a>>,
+    /// Why the check could not run at all (exit status 2), else `null`.
+    pub failure: Option<String>,
+}
+
+/// Version of the JSON document's shape.
+pub const JSON_VERSION: u32 = 1;
+
+/// Builds the JSON document of a check that could not run.
+pub fn json_failure(message: &str) -> JsonReport<'static> {
+    JsonReport {
+        version: JSON_VERSION,
+        records: 0,
+        errors: 0,
+        warnings: 0,
+        diagnostics: Vec::new(),
+        failure: Some(message.to_owned()),
+    }
 }
 
 /// One diagnostic in the JSON document.
@@ -257,6 +277,7 @@ pub struct JsonDiagnostic<'a> {
 pub fn json_report(diagnostics: &[Diagnostic], records: usize, lang: Lang) -> JsonReport<'_> {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     JsonReport {
+        version: JSON_VERSION,
         records,
         errors,
         warnings: diagnostics.len() - errors,
@@ -276,6 +297,7 @@ pub fn json_report(diagnostics: &[Diagnostic], records: usize, lang: Lang) -> Js
                 hint: d.hint.get(lang),
             })
             .collect(),
+        failure: None,
     }
 }
 

@@ -94,17 +94,37 @@ fn run_explain(arguments: &ExplainArguments, lang: Lang) -> Result<u8, Error> {
 }
 
 fn run_check(arguments: &CheckArguments, printer: Printer) -> Result<u8, Error> {
-    let loaded = load::load(&arguments.common.load_options()?)?;
+    let loaded = match arguments
+        .common
+        .load_options()
+        .and_then(|options| load::load(&options))
+    {
+        Ok(loaded) => loaded,
+        Err(error) if arguments.format == Format::Json => {
+            // Programs reading stdout get a document whatever happened.
+            print_json(&emit::json_failure(&error.to_string()));
+            eprintln!("error: {error}");
+            return Ok(EXIT_FAILURE);
+        }
+        Err(error) => return Err(error),
+    };
     if arguments.format == Format::Json {
-        let report =
-            emit::json_report(&loaded.diagnostics, loaded.records_read, printer.style.lang);
-        // Serializing plain structs of strings and numbers cannot fail.
-        let json = serde_json::to_string_pretty(&report).expect("diagnostics serialize to JSON");
-        println!("{json}");
+        let lang = printer.style.lang;
+        print_json(&emit::json_report(
+            &loaded.diagnostics,
+            loaded.records_read,
+            lang,
+        ));
     } else {
         print_diagnostics(&loaded, printer);
     }
     Ok(status_of(&loaded, &arguments.common))
+}
+
+fn print_json(report: &emit::JsonReport) {
+    // Serializing plain structs of strings and numbers cannot fail.
+    let json = serde_json::to_string_pretty(report).expect("diagnostics serialize to JSON");
+    println!("{json}");
 }
 
 fn run_build(arguments: &BuildArguments, printer: Printer) -> Result<u8, Error> {
