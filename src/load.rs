@@ -165,7 +165,7 @@ fn load_campaign(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Campa
             return Err(Error::Usage(message));
         }
     };
-    let mut decoder = Decoder::new(path);
+    let mut decoder = Decoder::with_source(path, &source);
     let campaign = match syntax::parse(path, &source) {
         Ok(value) => form::campaign(&mut decoder, &value),
         Err(problem) => {
@@ -246,8 +246,10 @@ fn decode_file(
     campaign: &Campaign,
     as_of: Date,
 ) -> (Decoded, Vec<Diagnostic>) {
-    let value = match read_source(path).and_then(|source| syntax::parse(path, &source)) {
-        Ok(value) => value,
+    let parsed = read_source(path)
+        .and_then(|source| syntax::parse(path, &source).map(|value| (source, value)));
+    let (source, value) = match parsed {
+        Ok(parsed) => parsed,
         Err(problem) => {
             let links = match kind {
                 Kind::Team => Some(Partial::Team {
@@ -258,7 +260,7 @@ fn decode_file(
             return (Decoded::Invalid(links), vec![*problem]);
         }
     };
-    let mut decoder = Decoder::new(path);
+    let mut decoder = Decoder::with_source(path, &source);
     let source = Source {
         path: path.to_path_buf(),
         id: form::record_id(path),
