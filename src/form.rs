@@ -108,9 +108,12 @@ pub fn label_at(key_path: &str) -> Option<&'static str> {
         "leader" => (TEAM, Some(LEADER)),
         "roster" => (TEAM, Some(MEMBER)),
         "universities" => (CAMPAIGN, Some(UNIVERSITY)),
-        _ => ([FAMILY, TEAM, CAMPAIGN].into_iter().find(|table| {
-            table.iter().any(|field| field.key == first)
-        })?, None),
+        _ => (
+            [FAMILY, TEAM, CAMPAIGN]
+                .into_iter()
+                .find(|table| table.iter().any(|field| field.key == first))?,
+            None,
+        ),
     };
     let (fields, name) = match (segments.next(), nested) {
         (None, _) => (table, first),

@@ -22,18 +22,19 @@ pub struct SourceMap {
     duplicates: Vec<Duplicate>,
     /// Lines holding part of an unquoted (plain) key or value.
     plain_lines: BTreeSet<usize>,
-    /// Lines after the first of a block (`|`, `>`) or quoted scalar: text,
-    /// not structure, so a colon or a leading space there means nothing.
+    /// Lines of text of a block scalar (`|`, `>`) and the lines after the
+    /// first of a quoted scalar. They are text, not structure, so a colon or
+    /// a leading space there means nothing.
     text_lines: BTreeSet<usize>,
     /// Every key read, with its path, in source order.
     keys: Vec<(Position, String)>,
     /// Quoted scalars that run over more than one line.
     quoted: Vec<ScalarSpan>,
-    /// Where saphyr-parser stopped on a syntax error, and its reason.
+    /// Position of the syntax error that stopped saphyr-parser, with its reason.
     error: Option<(Position, String)>,
 }
 
-/// Where a scalar was written and how it was quoted.
+/// The place and quoting style of one scalar.
 #[derive(Debug, Clone, Copy)]
 pub struct ScalarSpan {
     pub style: ScalarStyle,
@@ -175,7 +176,7 @@ impl SourceMap {
         self.quoted.iter().copied()
     }
 
-    /// Returns the key path of a line that holds `key` indented by `indent`
+    /// Returns the key path of a line that contains `key` indented by `indent`
     /// columns, such as a line the parser could not read as a key. The parent
     /// is the nearest key above the line that is indented less, or the list
     /// item that starts at the same column.
@@ -212,17 +213,21 @@ impl SourceMap {
         } else {
             end.line
         };
-        if style == ScalarStyle::Plain {
-            self.plain_lines.extend(start.line..=last);
-        } else {
-            self.text_lines.extend(start.line + 1..=last);
-        }
-        let quoted = matches!(
-            style,
-            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted
-        );
-        if quoted && last > start.line {
-            self.quoted.push(ScalarSpan { style, start, end });
+        // A block scalar's span starts at its first line of text and is empty
+        // when it has none. A quoted scalar's span starts at the quote, on the
+        // line of its key.
+        match style {
+            ScalarStyle::Plain => self.plain_lines.extend(start.line..=last),
+            ScalarStyle::Literal | ScalarStyle::Folded if start != end => {
+                self.text_lines.extend(start.line..=last);
+            }
+            ScalarStyle::Literal | ScalarStyle::Folded => {}
+            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                self.text_lines.extend(start.line + 1..=last);
+                if last > start.line {
+                    self.quoted.push(ScalarSpan { style, start, end });
+                }
+            }
         }
     }
 
@@ -352,6 +357,40 @@ mod tests {
     fn positions_survive_crlf_and_block_scalars() {
         let source = "plan: |\r\n  第一行\r\n  第二行\r\nteam: t1\r\n";
         assert_eq!(place(source, "team", Part::Value), (4, 7));
+    }
+}
+
+#[cfg(test)]
+mod line_tests {
+    use super::*;
+
+    #[test]
+    fn returns_values_as_written() {
+        let source = "family:\n  phone: +8613800001234\n  size: 0x10\n";
+        let map = SourceMap::build(source);
+        let written = map.written(source, "family.phone");
+        assert_eq!(written.as_deref(), Some("+8613800001234"));
+        assert_eq!(map.written(source, "family.size").as_deref(), Some("0x10"));
+    }
+
+    #[test]
+    fn finds_parent_of_unreadable_line() {
+        let source = "family:\n  size: 4\nvisits:\n  - date: 2020-02-24\n    mode: 线上\n";
+        let map = SourceMap::build(source);
+        assert_eq!(map.key_path_of_line(3, 2, "phone"), "family.phone");
+        assert_eq!(map.key_path_of_line(6, 4, "note"), "visits.0.note");
+        assert_eq!(map.key_path_of_line(6, 0, "team"), "team");
+    }
+
+    #[test]
+    fn separates_text_lines_from_plain_lines() {
+        let source = "plan: |\n  第一行\n  第二行\nteam: a\n";
+        let map = SourceMap::build(source);
+        assert!(map.is_plain_line(1));
+        assert!(map.is_text_line(2));
+        assert!(map.is_text_line(3));
+        assert!(!map.is_text_line(4));
+        assert!(map.is_plain_line(4));
     }
 }
 

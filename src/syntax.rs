@@ -29,7 +29,8 @@ pub fn parse(path: &Path, source: &str) -> Result<Value, Box<Diagnostic>> {
     if let Some(conflict) = merge_conflict(path, source) {
         return Err(Box::new(conflict));
     }
-    let value = serde_yaml::from_str(source).map_err(|error| Box::new(explain(path, source, &error)))?;
+    let value =
+        serde_yaml::from_str(source).map_err(|error| Box::new(explain(path, source, &error)))?;
     match slip_in_parsed(path, source) {
         Some(slip) => Err(Box::new(slip)),
         None => Ok(value),
@@ -63,7 +64,6 @@ fn too_deep(source: &str) -> Option<Position> {
     }
     None
 }
-
 
 /// Conflict markers that git writes into a file it could not merge, each at
 /// the start of a line: ours, the common base (with `merge.conflictStyle
@@ -125,7 +125,7 @@ fn explain(path: &Path, source: &str, error: &serde_yaml::Error) -> Diagnostic {
             line: location.line(),
             column: location.column(),
         });
-    // The parser stops at the error, so the map holds what came before it.
+    // The parser stops at the error, so the map contains what came before it.
     let map = SourceMap::build(source);
     let text = error.to_string();
     if let Some(diagnostic) = duplicate_key(path, &map) {
@@ -154,7 +154,7 @@ fn duplicate_key(path: &Path, map: &SourceMap) -> Option<Diagnostic> {
     let (key, first) = (&duplicate.key_path, duplicate.first.line);
     let name = named(key);
     let message = Text::new(
-        format!("{} 写了两次，第一次在第 {first} 行", name.zh),
+        format!("{}写了两次，第一次在第 {first} 行", name.zh),
         format!("{} is written twice; the first is on line {first}", name.en),
     );
     let hint = Text::new(
@@ -242,7 +242,10 @@ fn unclosed_diagnostic(
     let name = key_path.map_or_else(|| Text::new("这个值", "the value"), named);
     let (until_zh, until_en) = match swallowed_to {
         Some(line) => (format!("直到第 {line} 行"), format!("up to line {line}")),
-        None => ("直到文件末尾".to_owned(), "up to the end of the file".to_owned()),
+        None => (
+            "直到文件末尾".to_owned(),
+            "up to the end of the file".to_owned(),
+        ),
     };
     let (message, hint) = if matches!(opener, '[' | '{') {
         (
@@ -274,7 +277,9 @@ fn unclosed_diagnostic(
                 ),
             ),
             Text::new(
-                format!("在这个值的末尾补上 `{closer}`；值里没有 `#` 或 `: ` 时，也可以删掉开头的 `{opener}`"),
+                format!(
+                    "在这个值的末尾补上 `{closer}`；值里没有 `#` 或 `: ` 时，也可以删掉开头的 `{opener}`"
+                ),
                 format!(
                     "add the closing `{closer}` at the end of the value, or delete the opening `{opener}` when the value holds no `#` or `: `"
                 ),
@@ -340,8 +345,8 @@ fn closes_on_line(line: &str, column: usize) -> bool {
     false
 }
 
-/// What a Chinese input method slipped into a line in place of YAML's
-/// half-width characters.
+/// Kind of character that a Chinese input method typed in place of YAML's
+/// half-width space, colon or indentation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum SlipKind {
     /// A TAB in the indentation, which YAML forbids.
@@ -372,55 +377,36 @@ struct Slip {
 }
 
 /// Finds a slip on one line: a TAB or full-width spaces as indentation, or
-/// a key (lowercase, as every key of the format is) followed by `：`, by a
-/// full-width space before its colon, or by a full-width space after it.
+/// a full-width colon or space right after a key. Keys are looked for in
+/// lowercase only, as every key of the format is written.
 fn find_slip(line: &str) -> Option<Slip> {
     let chars: Vec<char> = line.chars().collect();
-    let (mut index, mut indent) = (0, 0);
-    let mut tab = None;
-    let mut wide: Option<(usize, usize)> = None;
-    while let Some(&character) = chars.get(index) {
-        match character {
-            ' ' => indent += 1,
-            '\t' => {
-                tab.get_or_insert(index);
-                indent += 2;
-            }
-            '\u{3000}' => {
-                let run = wide.get_or_insert((index, index));
-                if run.1 == index {
-                    run.1 = index + 1;
-                }
-                indent += 1;
-            }
-            '-' if chars.get(index + 1) == Some(&' ') => indent += 1,
-            _ => break,
-        }
-        index += 1;
-    }
+    let indentation = Indentation::scan(&chars);
+    let mut index = indentation.width;
     if chars.get(index).is_none_or(|c| *c == '#') {
         return None;
     }
+
     let key_start = index;
-    while chars
-        .get(index)
-        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_')
-    {
+    while chars.get(index).is_some_and(|c| is_key_character(*c)) {
         index += 1;
     }
     let key: String = chars[key_start..index].iter().collect();
-    let key = key.starts_with(|c: char| c.is_ascii_lowercase()).then_some(key);
+    let key = key
+        .starts_with(|c: char| c.is_ascii_lowercase())
+        .then_some(key);
     let slip = |kind, start: usize, end: usize, fixed: String| Slip {
         kind,
         key: key.clone(),
-        indent,
+        indent: indentation.columns,
         start: start + 1,
         end: end + 1,
         fixed,
     };
-    if let Some(tab) = tab {
+    if let Some(tab) = indentation.tab {
         return Some(slip(SlipKind::Tab, tab, tab + 1, String::new()));
     }
+
     let name = key.clone()?;
     let gap_start = index;
     while matches!(chars.get(index), Some(' ' | '\u{3000}')) {
@@ -436,11 +422,15 @@ fn find_slip(line: &str) -> Option<Slip> {
     if !is_key {
         return None;
     }
+
     let fixed = fixed_line(&name, &chars[colon + 1..]);
-    if let Some((start, end)) = wide {
+    if let Some((start, end)) = indentation.full_width {
         return Some(slip(SlipKind::IdeographicIndent, start, end, fixed));
     }
-    if let Some(offset) = chars[gap_start..colon].iter().position(|c| *c == '\u{3000}') {
+    if let Some(offset) = chars[gap_start..colon]
+        .iter()
+        .position(|c| *c == '\u{3000}')
+    {
         let start = gap_start + offset;
         let end = start + run_length(&chars[start..colon]);
         return Some(slip(SlipKind::SpaceBeforeColon, start, end, fixed));
@@ -453,6 +443,55 @@ fn find_slip(line: &str) -> Option<Slip> {
         return Some(slip(SlipKind::SpaceAfterColon, colon + 1, end, fixed));
     }
     None
+}
+
+/// The leading blanks of a line, up to its key or text, including `- `
+/// list markers.
+struct Indentation {
+    /// Number of characters.
+    width: usize,
+    /// Columns, counting a TAB as two and a full-width space as one.
+    columns: usize,
+    /// Index of the first TAB.
+    tab: Option<usize>,
+    /// Indices of the first run of full-width spaces, end exclusive.
+    full_width: Option<(usize, usize)>,
+}
+
+impl Indentation {
+    fn scan(chars: &[char]) -> Indentation {
+        let mut found = Indentation {
+            width: 0,
+            columns: 0,
+            tab: None,
+            full_width: None,
+        };
+        while let Some(&character) = chars.get(found.width) {
+            let index = found.width;
+            match character {
+                ' ' => found.columns += 1,
+                '\t' => {
+                    found.tab.get_or_insert(index);
+                    found.columns += 2;
+                }
+                '\u{3000}' => {
+                    let run = found.full_width.get_or_insert((index, index));
+                    if run.1 == index {
+                        run.1 = index + 1;
+                    }
+                    found.columns += 1;
+                }
+                '-' if chars.get(index + 1) == Some(&' ') => found.columns += 1,
+                _ => break,
+            }
+            found.width += 1;
+        }
+        found
+    }
+}
+
+fn is_key_character(character: char) -> bool {
+    character.is_ascii_lowercase() || character.is_ascii_digit() || character == '_'
 }
 
 /// Returns how many full-width spaces `chars` starts with.
@@ -520,6 +559,9 @@ fn slip_in_parsed(path: &Path, source: &str) -> Option<Diagnostic> {
             swallowed_to,
         ));
     }
+    // NOTE: saphyr-parser rejects a few files that serde_yaml reads, and
+    // lines after the point where it stopped are not marked plain, so a slip
+    // there is not found.
     lines.iter().enumerate().find_map(|(index, line)| {
         let number = index + 1;
         let slip = find_slip(line).filter(|slip| slip.kind != SlipKind::Tab)?;
@@ -542,20 +584,20 @@ fn is_key_line(line: &str) -> bool {
     let body = line.trim_start();
     let body = body.strip_prefix("- ").unwrap_or(body);
     let key_end = body
-        .find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+        .find(|c: char| !is_key_character(c))
         .unwrap_or(body.len());
     let rest = &body[key_end..];
     key_end > 0 && (rest == ":" || rest.starts_with(": "))
 }
 
-/// Returns the key path of the key written at the start of line `number`,
-/// or of the enclosing key when the line holds a list item.
+/// Returns the key path of the key written at the start of line `number`
+/// (after a `- ` list marker), or `None` when the line starts with no key.
 fn line_key_path(map: &SourceMap, number: usize, line: &str) -> Option<String> {
     let body = line.trim_start();
     let body = body.strip_prefix("- ").unwrap_or(body);
     let indent = line.chars().count() - body.chars().count();
     let key_end = body
-        .find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+        .find(|c: char| !is_key_character(c))
         .unwrap_or(body.len());
     let key = &body[..key_end];
     if key.is_empty() || !body[key_end..].trim_start().starts_with(':') {
@@ -570,11 +612,12 @@ fn slip_diagnostic(path: &Path, map: &SourceMap, number: usize, slip: &Slip) -> 
         .as_deref()
         .map(|key| labelled_path(map.key_path_of_line(number, slip.indent, key)));
     let name = key_path.as_deref().map(named);
-    let (message, hint) = match (slip.kind, &name) {
-        (SlipKind::Tab, name) => tab_text(name.as_ref()),
-        (kind, Some(name)) => wide_text(kind, name, key_path.as_deref(), &slip.fixed),
-        // Every kind but a TAB needs a key to be found.
-        (_, None) => tab_text(None),
+    let (message, hint) = match slip.kind {
+        SlipKind::Tab => tab_text(name.as_ref()),
+        kind => {
+            let name = name.unwrap_or_else(|| Text::new("这一行的键", "the key on this line"));
+            full_width_text(kind, &name, key_path.as_deref(), &slip.fixed)
+        }
     };
     let start = Position {
         line: number,
@@ -597,7 +640,10 @@ fn slip_diagnostic(path: &Path, map: &SourceMap, number: usize, slip: &Slip) -> 
 fn tab_text(name: Option<&Text>) -> (Text, Text) {
     let message = match name {
         Some(name) => Text::new(
-            format!("{} 这一行用 Tab（制表符）缩进，YAML 不允许用 Tab 缩进", name.zh),
+            format!(
+                "{}这一行用 Tab（制表符）缩进，YAML 不允许用 Tab 缩进",
+                name.zh
+            ),
             format!(
                 "the line of {} is indented with a TAB, which YAML does not allow",
                 name.en
@@ -615,7 +661,12 @@ fn tab_text(name: Option<&Text>) -> (Text, Text) {
     (message, hint)
 }
 
-fn wide_text(kind: SlipKind, name: &Text, key_path: Option<&str>, fixed: &str) -> (Text, Text) {
+fn full_width_text(
+    kind: SlipKind,
+    name: &Text,
+    key_path: Option<&str>,
+    fixed: &str,
+) -> (Text, Text) {
     let half_width_zh = "（把输入法切换到半角）";
     let half_width_en = " (switch the input method to 半角)";
     match kind {
@@ -633,7 +684,7 @@ fn wide_text(kind: SlipKind, name: &Text, key_path: Option<&str>, fixed: &str) -
             (
                 Text::new(
                     format!(
-                        "{} 用全角空格缩进，YAML 不把全角空格当作缩进{outside_zh}",
+                        "{}用全角空格缩进，YAML 不把全角空格当作缩进{outside_zh}",
                         name.zh
                     ),
                     format!(
@@ -651,7 +702,10 @@ fn wide_text(kind: SlipKind, name: &Text, key_path: Option<&str>, fixed: &str) -
         }
         SlipKind::SpaceBeforeColon => (
             Text::new(
-                format!("{} 和冒号之间有全角空格，YAML 会把它当成键名的一部分", name.zh),
+                format!(
+                    "{}和冒号之间有全角空格，YAML 会把它当成键名的一部分",
+                    name.zh
+                ),
                 format!(
                     "a full-width space (全角空格, U+3000) stands between {} and its colon, so YAML takes it as part of the key",
                     name.en
@@ -664,7 +718,7 @@ fn wide_text(kind: SlipKind, name: &Text, key_path: Option<&str>, fixed: &str) -
         ),
         SlipKind::FullWidthColon => (
             Text::new(
-                format!("{} 后面是全角冒号 `：`，YAML 认不出这是一个键", name.zh),
+                format!("{}后面是全角冒号 `：`，YAML 认不出这是一个键", name.zh),
                 format!(
                     "{} is followed by a full-width colon `：`, so YAML does not read it as a key",
                     name.en
@@ -679,7 +733,7 @@ fn wide_text(kind: SlipKind, name: &Text, key_path: Option<&str>, fixed: &str) -
         ),
         SlipKind::SpaceAfterColon | SlipKind::Tab => (
             Text::new(
-                format!("{} 的冒号后面是全角空格，YAML 认不出这是一个键", name.zh),
+                format!("{}的冒号后面是全角空格，YAML 认不出这是一个键", name.zh),
                 format!(
                     "the colon after {} is followed by a full-width space (全角空格, U+3000), so YAML does not read it as a key",
                     name.en
@@ -756,7 +810,11 @@ mod tests {
     fn points_at_unclosed_bracket() {
         let found = diagnose("a: [1, 2\nb: 3\n");
         assert_eq!((found.start.line, found.start.column), (1, 4));
-        assert!(found.message.en.contains("never closed"), "{}", found.message.en);
+        assert!(
+            found.message.en.contains("never closed"),
+            "{}",
+            found.message.en
+        );
     }
 
     #[test]
@@ -776,7 +834,11 @@ mod tests {
         let found = diagnose(source);
         assert_eq!((found.start.line, found.start.column), (2, 1));
         assert_eq!(found.end.column, 8);
-        assert!(found.message.en.contains("lines 2 to 6"), "{}", found.message.en);
+        assert!(
+            found.message.en.contains("lines 2 to 6"),
+            "{}",
+            found.message.en
+        );
     }
 
     #[test]
@@ -793,8 +855,16 @@ mod tests {
             ("  size\u{3000}: 4", SlipKind::SpaceBeforeColon, 7),
             ("\u{3000}\u{3000}size: 4", SlipKind::IdeographicIndent, 1),
             ("\tsize: 4", SlipKind::Tab, 1),
-            ("  - \u{3000}date: 2020-02-24", SlipKind::IdeographicIndent, 5),
-            ("  - date\u{3000}: 2020-02-24", SlipKind::SpaceBeforeColon, 9),
+            (
+                "  - \u{3000}date: 2020-02-24",
+                SlipKind::IdeographicIndent,
+                5,
+            ),
+            (
+                "  - date\u{3000}: 2020-02-24",
+                SlipKind::SpaceBeforeColon,
+                9,
+            ),
         ];
         for (line, kind, column) in cases {
             let slip = find_slip(line).unwrap_or_else(|| panic!("no slip in {line:?}"));
