@@ -8,12 +8,17 @@ use serde_yaml::{Mapping, Value};
 
 use crate::date::Date;
 use crate::diagnostic::{self as checks, Check, Diagnostic, Text};
-use crate::locate::join;
+use crate::locate::{SourceMap, join};
 
 /// Reads the fields of one file and gathers the problems found on the way.
 pub struct Decoder {
     file: PathBuf,
     pub diagnostics: Vec<Diagnostic>,
+    /// The file's text, to take a number written where text belongs exactly
+    /// as written: YAML reads `+8613800001234` as 8613800001234.
+    source: Option<String>,
+    /// Built from `source` the first time a number is read as text.
+    source_map: Option<SourceMap>,
 }
 
 /// One key of a mapping that the format allows, with its form label.
@@ -33,7 +38,28 @@ impl Decoder {
         Decoder {
             file: file.to_path_buf(),
             diagnostics: Vec::new(),
+            source: None,
+            source_map: None,
         }
+    }
+
+    /// Starts decoding the file at `file` whose text is `source`, so that
+    /// numbers in text fields keep every character as written.
+    pub fn with_source(file: &Path, source: &str) -> Decoder {
+        Decoder {
+            source: Some(source.to_owned()),
+            ..Decoder::new(file)
+        }
+    }
+
+    /// Returns the value at `key_path` as written in the source, when it is
+    /// known and fits on one line.
+    fn written(&mut self, key_path: &str) -> Option<String> {
+        let source = self.source.as_deref()?;
+        let map = self
+            .source_map
+            .get_or_insert_with(|| SourceMap::build(source));
+        map.written(source, key_path)
     }
 
     /// Records a problem about the value at `path`.
@@ -163,7 +189,11 @@ impl Decoder {
     pub fn optional_text(&mut self, map: &Mapping, path: &str, field: &Field) -> Option<String> {
         let value = map.get(field.key)?;
         let key_path = join(path, field.key);
-        match scalar_text(value) {
+        let text = match value {
+            Value::Number(_) => self.written(&key_path).or_else(|| scalar_text(value)),
+            _ => scalar_text(value),
+        };
+        match text {
             Some(text) if text.trim().is_empty() => None,
             Some(text) if self.has_control_character(&key_path, field, &text) => None,
             Some(text) => Some(text),

@@ -90,6 +90,45 @@ pub const TRAININGS: &[&str] = &["合格", "未合格", "未参加"];
 /// Allowed values of a visit's `mode`.
 pub const VISIT_MODES: &[&str] = &["线上", "线下"];
 
+/// Returns the form label of the key at `key_path` in a family, team or
+/// campaign file, such as 家庭人数 for `family.size`. The three formats share
+/// only `university`, whose label is the same in both records, so the path
+/// alone tells which table to look in. List indices (`visits.0.date`) are
+/// skipped.
+pub fn label_at(key_path: &str) -> Option<&'static str> {
+    let mut segments = key_path
+        .split('.')
+        .filter(|segment| !segment.chars().all(|c| c.is_ascii_digit()));
+    let first = segments.next()?;
+    let (table, nested): (&[Field], Option<&[Field]>) = match first {
+        "worker" => (FAMILY, Some(WORKER)),
+        "family" => (FAMILY, Some(HOUSEHOLD)),
+        "approval" => (FAMILY, Some(APPROVAL)),
+        "visits" => (FAMILY, Some(VISIT)),
+        "leader" => (TEAM, Some(LEADER)),
+        "roster" => (TEAM, Some(MEMBER)),
+        "universities" => (CAMPAIGN, Some(UNIVERSITY)),
+        _ => (
+            [FAMILY, TEAM, CAMPAIGN]
+                .into_iter()
+                .find(|table| table.iter().any(|field| field.key == first))?,
+            None,
+        ),
+    };
+    let (fields, name) = match (segments.next(), nested) {
+        (None, _) => (table, first),
+        (Some(name), Some(nested)) => (nested, name),
+        (Some(_), None) => return None,
+    };
+    if segments.next().is_some() {
+        return None;
+    }
+    fields
+        .iter()
+        .find(|field| field.key == name)
+        .map(|field| field.label)
+}
+
 fn key<'f>(fields: &'f [Field], name: &str) -> &'f Field {
     // The tables above are constants and every caller names a key of its own table.
     fields
@@ -458,4 +497,22 @@ pub fn record_id(path: &Path) -> String {
     path.file_stem()
         .map(|stem| stem.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn label_at_finds_keys_of_every_format() {
+        assert_eq!(label_at("family.size"), Some("家庭人数"));
+        assert_eq!(label_at("worker.name"), Some("医务人员姓名"));
+        assert_eq!(label_at("visits.0.date"), Some("回访日期"));
+        assert_eq!(label_at("needs.1"), Some("需要帮扶内容"));
+        assert_eq!(label_at("name"), Some("团队名称"));
+        assert_eq!(label_at("roster.2.training"), Some("基础培训"));
+        assert_eq!(label_at("universities.0.folder"), Some("输出文件夹"));
+        assert_eq!(label_at("family.sizes"), None);
+        assert_eq!(label_at("plan.size"), None);
+    }
 }

@@ -165,7 +165,7 @@ fn load_campaign(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Campa
             return Err(Error::Usage(message));
         }
     };
-    let mut decoder = Decoder::new(path);
+    let mut decoder = Decoder::with_source(path, &source);
     let campaign = match syntax::parse(path, &source) {
         Ok(value) => form::campaign(&mut decoder, &value),
         Err(problem) => {
@@ -246,8 +246,10 @@ fn decode_file(
     campaign: &Campaign,
     as_of: Date,
 ) -> (Decoded, Vec<Diagnostic>) {
-    let value = match read_source(path).and_then(|source| syntax::parse(path, &source)) {
-        Ok(value) => value,
+    let parsed = read_source(path)
+        .and_then(|source| syntax::parse(path, &source).map(|value| (source, value)));
+    let (source, value) = match parsed {
+        Ok(parsed) => parsed,
         Err(problem) => {
             let links = match kind {
                 Kind::Team => Some(Partial::Team {
@@ -258,7 +260,7 @@ fn decode_file(
             return (Decoded::Invalid(links), vec![*problem]);
         }
     };
-    let mut decoder = Decoder::new(path);
+    let mut decoder = Decoder::with_source(path, &source);
     let source = Source {
         path: path.to_path_buf(),
         id: form::record_id(path),
@@ -370,9 +372,14 @@ pub fn read_source(path: &Path) -> Result<String, Box<Diagnostic>> {
 /// Describes a file that is not UTF-8, naming GBK when the bytes decode as
 /// GB18030, which is what Windows Notepad on Chinese systems saves as ANSI.
 fn not_utf8(path: &Path, bytes: &[u8], error: std::str::Utf8Error) -> Diagnostic {
-    let position = position_of_byte(bytes, error.valid_up_to());
-    let (line, column, shown) = (position.line, position.column, path.display());
     let (_, _, malformed) = encoding_rs::GB18030.decode(bytes);
+    let (position, end) = if malformed {
+        let position = position_of_byte(bytes, error.valid_up_to());
+        (position, position)
+    } else {
+        gbk_text_at(bytes, error.valid_up_to())
+    };
+    let (line, column, shown) = (position.line, position.column, path.display());
     let (message, hint) = if malformed {
         (
             Text::new(
@@ -402,7 +409,58 @@ fn not_utf8(path: &Path, bytes: &[u8], error: std::str::Utf8Error) -> Diagnostic
             ),
         )
     };
-    Diagnostic::new(checks::UNREADABLE_FILE, path, "", message, hint).at(position, position)
+    Diagnostic::new(checks::UNREADABLE_FILE, path, "", message, hint).at(position, end)
+}
+
+/// Returns where the Chinese text around byte `offset` of a GBK file starts
+/// and ends, in characters of its line. UTF-8 decoding fails a little after
+/// the text starts when the first GBK bytes happen to be valid UTF-8 (郑 is
+/// D6 A3 in GBK, which UTF-8 reads as U+05A3), so the start is found by
+/// decoding the line as GB18030 and going back to the first non-ASCII
+/// character of the run.
+fn gbk_text_at(bytes: &[u8], offset: usize) -> (Position, Position) {
+    let offset = offset.min(bytes.len());
+    let line_start = bytes[..offset]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line_end = bytes[offset..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| offset + i);
+    let decode = |slice: &[u8]| -> Vec<char> {
+        let (text, _) = encoding_rs::GB18030.decode_without_bom_handling(slice);
+        text.chars().collect()
+    };
+    let characters = decode(&bytes[line_start..line_end]);
+    let mut first = decode(&bytes[line_start..offset])
+        .len()
+        .min(characters.len().saturating_sub(1));
+    while first > 0 && !characters[first - 1].is_ascii() {
+        first -= 1;
+    }
+    let run = characters[first..]
+        .iter()
+        .take_while(|c| !c.is_ascii())
+        .count();
+    let line = bytes[..line_start].iter().filter(|&&b| b == b'\n').count() + 1;
+    let start = Position {
+        line,
+        column: first + 1,
+    };
+    let end = Position {
+        line,
+        column: first + 1 + run,
+    };
+    (start, end)
+}
+
+/// Returns the text of a GBK file for showing its lines in a diagnostic,
+/// or `None` when the file is not GBK either.
+fn gbk_source(path: &Path) -> Option<String> {
+    let bytes = fs::read(path).ok()?;
+    let (text, _, malformed) = encoding_rs::GB18030.decode(&bytes);
+    (!malformed).then(|| text.into_owned())
 }
 
 /// Returns the reason of a walk error without the path, which the message
@@ -447,7 +505,8 @@ fn resolve_positions(diagnostics: &mut [Diagnostic]) -> HashMap<PathBuf, SourceL
     let sources: HashMap<PathBuf, (String, SourceMap)> = files
         .into_par_iter()
         .filter_map(|file| {
-            let source = read_source(&file).ok()?;
+            // A GBK file is shown decoded, so its diagnostic can quote the line.
+            let source = read_source(&file).ok().or_else(|| gbk_source(&file))?;
             let map = SourceMap::build(&source);
             Some((file, (source, map)))
         })
