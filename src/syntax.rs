@@ -537,8 +537,18 @@ fn slip_in_parsed(path: &Path, source: &str) -> Option<Diagnostic> {
     if !source.contains(['：', '\u{3000}', '"', '\'']) {
         return None;
     }
-    let map = SourceMap::build(source);
     let lines: Vec<&str> = source.lines().collect();
+    // A quote left open starts on a line with an odd number of quotes, and a
+    // slip is a line that `find_slip` flags. A file with neither, which is
+    // almost every record, needs no second parse.
+    let open_quote = lines.iter().any(|line| has_odd_quotes(line));
+    let slip = lines
+        .iter()
+        .any(|line| find_slip(line).is_some_and(|slip| slip.kind != SlipKind::Tab));
+    if !open_quote && !slip {
+        return None;
+    }
+    let map = SourceMap::build(source);
     let swallowing = map
         .multiline_quoted()
         .find(|quoted| swallows_keys(&lines, quoted))
@@ -568,6 +578,23 @@ fn slip_in_parsed(path: &Path, source: &str) -> Option<Diagnostic> {
         map.is_plain_line(number)
             .then(|| slip_diagnostic(path, &map, number, &slip))
     })
+}
+
+/// Returns whether a line holds an odd number of unescaped double quotes or
+/// of single quotes, which a quoted text that goes on to the next line has.
+fn has_odd_quotes(line: &str) -> bool {
+    let mut double = 0;
+    let mut escaped = false;
+    for character in line.chars() {
+        if character == '"' && !escaped {
+            double += 1;
+        }
+        escaped = character == '\\' && !escaped;
+    }
+    // Two single quotes inside single-quoted text stand for one, so the
+    // count stays even for a text that closes on its line.
+    let single = line.chars().filter(|&c| c == '\'').count();
+    double % 2 == 1 || single % 2 == 1
 }
 
 /// Returns whether a quoted scalar takes in lines that read as keys, which
