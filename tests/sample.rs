@@ -1,6 +1,7 @@
 //! Builds the sample campaign with the real binary and compares the
-//! workbooks and the overview page with the records, which this test reads
-//! on its own with serde_yaml rather than through the tool's loader.
+//! workbooks and the figures of every page with the records, which this
+//! test reads on its own with serde_yaml rather than through the tool's
+//! loader.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
