@@ -1,5 +1,6 @@
-//! HTML pages: the province overview, one page per university and one
-//! Attachment 1 page per family, rendered with Tera.
+//! HTML pages: the province overview, the status page of open warnings,
+//! one page per university and one Attachment 1 page per family, rendered
+//! with Tera.
 //!
 //! Every template escapes every value, whatever its name, and the `safe`
 //! filter cannot unescape record text: the only markup a page gets from a
@@ -7,6 +8,7 @@
 //! as text. Private values are masked while the page data is built, so a
 //! template (built-in or an override) never receives them whole.
 
+mod chart;
 mod view;
 
 use std::borrow::Cow;
@@ -34,6 +36,9 @@ pub struct RenderOptions {
 
 /// Template of the province overview, `index.html` at the site root.
 pub const PROVINCE_TEMPLATE: &str = "province.html";
+/// Template of the status page, `status.html` at the site root: every open
+/// warning, grouped by university.
+pub const STATUS_TEMPLATE: &str = "status.html";
 /// Template of a university page, `<folder>/index.html`.
 pub const UNIVERSITY_TEMPLATE: &str = "university.html";
 /// Template of a family's Attachment 1 page, `<folder>/<family id>.html`.
@@ -41,9 +46,10 @@ pub const FAMILY_TEMPLATE: &str = "family.html";
 
 /// Built-in templates in load order (parents before the templates that
 /// extend them), each under the file name that overrides it.
-const BUILT_IN_TEMPLATES: [(&str, &str); 4] = [
+const BUILT_IN_TEMPLATES: [(&str, &str); 5] = [
     ("base.html", include_str!("templates/base.html")),
     (PROVINCE_TEMPLATE, include_str!("templates/province.html")),
+    (STATUS_TEMPLATE, include_str!("templates/status.html")),
     (
         UNIVERSITY_TEMPLATE,
         include_str!("templates/university.html"),
@@ -74,6 +80,11 @@ pub fn render_site(
         "the province overview",
         &file,
     )?;
+    written.push(file);
+
+    let page = view::status_page(summary, options);
+    let file = out.join(view::STATUS_PAGE);
+    render_page(&tera, STATUS_TEMPLATE, &page, "the status page", &file)?;
     written.push(file);
 
     for university in &summary.universities {

@@ -1,7 +1,7 @@
 //! Figures per university and for the province, computed once from the
 //! valid records; both the HTML pages and the workbooks read from here.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use serde::Serialize;
@@ -18,6 +18,9 @@ pub struct Summary<'a> {
     pub as_of: Date,
     pub universities: Vec<UniversityReport<'a>>,
     pub totals: Figures,
+    /// Warnings about files that are no family or team record, such as
+    /// `campaign.yaml`, sorted by file and line.
+    pub other_warnings: Vec<&'a Diagnostic>,
 }
 
 /// Counts shown in one row of the province overview.
@@ -128,11 +131,13 @@ impl<'a> Summary<'a> {
         for university in &universities {
             totals.add(&university.figures);
         }
+        let other_warnings = other_warnings(&warnings_by_file, families, teams);
         Summary {
             campaign,
             as_of,
             universities,
             totals,
+            other_warnings,
         }
     }
 }
@@ -172,6 +177,27 @@ fn warnings_by_file(diagnostics: &[Diagnostic]) -> HashMap<&Path, Vec<&Diagnosti
             .push(diagnostic);
     }
     by_file
+}
+
+/// Returns the warnings whose file is neither a family nor a team record,
+/// which no university's report lists.
+fn other_warnings<'a>(
+    warnings_by_file: &HashMap<&Path, Vec<&'a Diagnostic>>,
+    families: &[Family],
+    teams: &[Team],
+) -> Vec<&'a Diagnostic> {
+    let records: HashSet<&Path> = families
+        .iter()
+        .map(|family| family.source.path.as_path())
+        .chain(teams.iter().map(|team| team.source.path.as_path()))
+        .collect();
+    let mut others: Vec<&Diagnostic> = warnings_by_file
+        .iter()
+        .filter(|(file, _)| !records.contains(*file))
+        .flat_map(|(_, warnings)| warnings.iter().copied())
+        .collect();
+    crate::diagnostic::sort_refs(&mut others);
+    others
 }
 
 fn university_report<'a>(

@@ -294,11 +294,11 @@ fn need_chart_is_inline_svg_with_text() {
     let (out, _) = render(&options(true, None));
     let html = read(&out.path().join("index.html"));
     let document = Html::parse_document(&html);
-    let bars = select(&document, "figure.chart svg rect");
+    let bars = select(&document, "figure#needs-chart svg rect");
     assert_eq!(bars.len(), 5);
     let widths: Vec<&str> = bars.iter().filter_map(|bar| bar.attr("width")).collect();
     assert_eq!(widths, ["185", "370", "185", "185", "0"]);
-    let description = text(&select(&document, "figure.chart desc")[0]);
+    let description = text(&select(&document, "figure#needs-chart desc")[0]);
     assert!(description.contains("心理援助 2 户"), "{description}");
     assert!(!html.contains("<script"), "no JavaScript on the page");
 }
@@ -427,7 +427,11 @@ fn family_page_is_attachment_one_form() {
         .collect();
     assert_eq!(chosen.len(), 2);
     assert!(chosen[0].contains("子女学习辅导"), "{chosen:?}");
-    assert!(html.contains("负责人签名：张某"));
+    assert!(html.contains("负责人签名（盖章）：张某"), "{html}");
+    assert!(
+        html.contains("2020年2月17日"),
+        "approval date as the form writes it"
+    );
     assert!(
         html.contains("<strong>数学</strong>"),
         "needs_summary is Markdown"
@@ -657,4 +661,114 @@ fn path_segment_encoding() {
         "%E9%83%91%E5%B7%9E%E5%A4%A7%E5%AD%A6"
     );
     assert_eq!(encode_path_segment(""), "");
+}
+
+/// Returns a warning of `check` about line 1 of `path`.
+fn warning_about(check: diagnostic::Check, path: &str) -> Diagnostic {
+    Diagnostic::new(
+        check,
+        path,
+        "",
+        crate::diagnostic::Text::new("测试警告", "test warning"),
+        crate::diagnostic::Text::new("测试提示", "test hint"),
+    )
+    .at(
+        Position { line: 1, column: 1 },
+        Position { line: 1, column: 2 },
+    )
+}
+
+#[test]
+fn team_warning_links_to_team_row() {
+    let mut fixture = Fixture::new();
+    let team_path = "records/zzu/teams/team-01.yaml";
+    fixture
+        .diagnostics
+        .push(warning_about(diagnostic::TEAM_SIZE, team_path));
+    let out = tempfile::tempdir().expect("temporary folder");
+    render_site(&fixture.summary(), &options(true, None), out.path()).expect("site renders");
+    let document = Html::parse_document(&read(&out.path().join("zzu/index.html")));
+
+    let hrefs: Vec<&str> = select(&document, "table.warnings a")
+        .iter()
+        .filter_map(|a| a.attr("href"))
+        .collect();
+    assert!(
+        hrefs.contains(&"../zzu/index.html#team-team-01"),
+        "{hrefs:?}"
+    );
+    assert_eq!(select(&document, "table.teams tr#team-team-01").len(), 1);
+}
+
+#[test]
+fn status_page_lists_warnings_by_university() {
+    let mut fixture = Fixture::new();
+    fixture
+        .diagnostics
+        .push(warning_about(diagnostic::FULL_WIDTH, "campaign.yaml"));
+    let out = tempfile::tempdir().expect("temporary folder");
+    let written =
+        render_site(&fixture.summary(), &options(true, None), out.path()).expect("site renders");
+    assert!(written.contains(&out.path().join("status.html")));
+    let document = Html::parse_document(&read(&out.path().join("status.html")));
+
+    let sections = select(&document, "section.university-warnings");
+    assert_eq!(sections.len(), 2, "郑州大学 and the other files");
+    let heading = text(&select(&document, "section.university-warnings h2")[0]);
+    assert_eq!(heading, "郑州大学（1 条）");
+    let links: Vec<&str> = select(&document, "section.university-warnings td a")
+        .iter()
+        .filter_map(|a| a.attr("href"))
+        .collect();
+    assert_eq!(links, ["zzu/li%20%232%20%25.html"]);
+    let other = text(&select(&document, "section#other-files, #other-files")[0]);
+    assert!(other.contains("其他文件"), "{other}");
+    let other_location = text(&select(&document, "section:last-of-type td.location")[0]);
+    assert_eq!(other_location, "campaign.yaml:1");
+}
+
+#[test]
+fn overview_links_status_page() {
+    let (out, _) = render(&options(true, None));
+    let document = Html::parse_document(&read(&out.path().join("index.html")));
+    let hrefs: Vec<&str> = select(&document, "a")
+        .iter()
+        .filter_map(|a| a.attr("href"))
+        .collect();
+    assert!(hrefs.contains(&"status.html"), "{hrefs:?}");
+}
+
+#[test]
+fn overview_charts_show_universities_and_deadlines() {
+    let (out, _) = render(&options(true, None));
+    let document = Html::parse_document(&read(&out.path().join("index.html")));
+
+    let labels: Vec<String> = select(&document, "#universities-chart text.label")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "郑州大学",
+            "河南大学",
+            "河南理工大学",
+            "河南中医药大学",
+            "新乡医学院",
+            "测试 大学"
+        ]
+    );
+    let values: Vec<String> = select(&document, "#universities-chart text.value")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(values, ["2", "0", "0", "0", "0", "1"]);
+
+    let segments: Vec<String> = select(&document, "#deadline-chart text.value")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(segments, ["逾期 6"]);
+    assert_eq!(select(&document, "#deadline-chart title").len(), 1);
+    assert_eq!(select(&document, "#deadline-chart desc").len(), 1);
 }

@@ -7,9 +7,11 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use super::chart::{self, BarChart, StatusChart};
 use super::{RenderOptions, encode_path_segment};
 use crate::campaign::Campaign;
 use crate::date::Date;
+use crate::diagnostic::Diagnostic;
 use crate::mask::{mask_address, mask_phone};
 use crate::record::{Approval, NEED_CODES, Visit, Worker, need_label};
 use crate::summary::{
@@ -42,7 +44,43 @@ pub(super) struct ProvincePage<'a> {
     universities: Vec<UniversityView<'a>>,
     totals: &'a Figures,
     workbook_href: String,
-    chart: NeedChart,
+    /// Families per service code.
+    chart: BarChart,
+    /// Families per university.
+    university_chart: BarChart,
+    /// Universities per deadline status.
+    status_chart: StatusChart,
+    /// The universities of each deadline status, the status chart in words.
+    status_groups: Vec<StatusGroup<'a>>,
+    status_href: &'static str,
+    /// Warnings of every university plus those about other files.
+    open_warnings: usize,
+}
+
+/// Data of `status.html`: every open warning, grouped by university.
+#[derive(Serialize)]
+pub(super) struct StatusPage<'a> {
+    #[serde(flatten)]
+    common: Common<'a>,
+    universities: Vec<UniversityWarnings<'a>>,
+    /// Warnings about files that are no record, such as `campaign.yaml`.
+    other_warnings: Vec<WarningView<'a>>,
+    total: usize,
+}
+
+/// One university on the status page.
+#[derive(Serialize)]
+struct UniversityWarnings<'a> {
+    university: UniversityView<'a>,
+    warnings: Vec<WarningView<'a>>,
+}
+
+/// The universities with one deadline status.
+#[derive(Serialize)]
+struct StatusGroup<'a> {
+    status: DeadlineStatus,
+    label: &'static str,
+    universities: Vec<&'a str>,
 }
 
 /// Data of `university.html`.
@@ -78,6 +116,8 @@ struct UniversityView<'a> {
     figures: &'a Figures,
     page_href: String,
     workbook_href: String,
+    /// `id` of the university's section on the status page.
+    anchor: String,
 }
 
 /// One family as listed on its university's page.
@@ -95,6 +135,9 @@ struct FamilyRow<'a> {
     /// Service codes as written in Attachment 2, such as `1、2`.
     needs: String,
     approval_date: Option<Date>,
+    approval_signer: Option<&'a str>,
+    last_visit: Option<Date>,
+    visit_count: usize,
     last_contact: Option<Date>,
     days_since_contact: Option<i64>,
     overdue: bool,
@@ -105,6 +148,8 @@ struct FamilyRow<'a> {
 #[derive(Serialize)]
 struct TeamView<'a> {
     id: &'a str,
+    /// `id` of the team's row on its university page.
+    anchor: String,
     name: &'a str,
     kind: &'a str,
     leader_name: &'a str,
@@ -129,7 +174,8 @@ struct WarningView<'a> {
     hint: &'a str,
     /// `file:line`.
     location: String,
-    /// Link to the family page when the warning is about a family file.
+    /// Link to the family page when the warning is about a family file, or
+    /// to the team's row when it is about a team file.
     href: Option<String>,
 }
 
@@ -145,6 +191,8 @@ struct FamilyForm<'a> {
     offline: Option<&'a str>,
     team: Option<TeamView<'a>>,
     approval: Option<&'a Approval>,
+    /// The approval date as the form prints it, such as `2020年2月17日`.
+    approval_date: Option<String>,
     visits: &'a [Visit],
     last_contact: Option<Date>,
     days_since_contact: Option<i64>,
@@ -171,38 +219,6 @@ struct NeedChoice {
     chosen: bool,
 }
 
-/// A horizontal bar chart of families per service code, laid out in SVG units.
-#[derive(Serialize)]
-struct NeedChart {
-    width: u32,
-    height: u32,
-    /// Right edge of the code labels.
-    label_end: u32,
-    bar_start: u32,
-    bar_height: u32,
-    bars: Vec<NeedBar>,
-    /// The figures as one sentence, the chart's text alternative.
-    description: String,
-}
-
-#[derive(Serialize)]
-struct NeedBar {
-    code: u8,
-    label: &'static str,
-    count: u32,
-    y: u32,
-    text_y: u32,
-    width: u32,
-    value_x: u32,
-}
-
-const CHART_WIDTH: u32 = 640;
-const CHART_LABEL_END: u32 = 200;
-const CHART_BAR_START: u32 = 210;
-const CHART_BAR_MAX: u32 = 370;
-const CHART_ROW: u32 = 32;
-const CHART_BAR_HEIGHT: u32 = 22;
-
 /// Builds the data of the province overview.
 pub(super) fn province_page<'a>(summary: &'a Summary, options: &RenderOptions) -> ProvincePage<'a> {
     ProvincePage {
@@ -211,6 +227,39 @@ pub(super) fn province_page<'a>(summary: &'a Summary, options: &RenderOptions) -
         totals: &summary.totals,
         workbook_href: encode_path_segment(PROVINCE_WORKBOOK),
         chart: need_chart(&summary.totals),
+        university_chart: university_chart(summary),
+        status_chart: status_chart(summary),
+        status_groups: status_groups(summary),
+        status_href: STATUS_PAGE,
+        open_warnings: summary.totals.warnings as usize + summary.other_warnings.len(),
+    }
+}
+
+/// File name of the status page at the site root.
+pub(super) const STATUS_PAGE: &str = "status.html";
+
+/// Builds the data of the status page.
+pub(super) fn status_page<'a>(summary: &'a Summary, options: &RenderOptions) -> StatusPage<'a> {
+    let universities: Vec<UniversityWarnings> = summary
+        .universities
+        .iter()
+        .map(|university| UniversityWarnings {
+            university: university_view(university),
+            warnings: warning_views(&university.warnings, &warning_links(university)),
+        })
+        .collect();
+    let other_warnings = warning_views(&summary.other_warnings, &HashMap::new());
+    let total = universities
+        .iter()
+        .map(|entry| entry.warnings.len())
+        .sum::<usize>()
+        + other_warnings.len();
+
+    StatusPage {
+        common: common(summary, options, ""),
+        universities,
+        other_warnings,
+        total,
     }
 }
 
@@ -221,16 +270,7 @@ pub(super) fn university_page<'a>(
     options: &RenderOptions,
 ) -> UniversityPage<'a> {
     let folder = encode_path_segment(&university.folder);
-    let page_of: HashMap<&Path, String> = university
-        .families
-        .iter()
-        .map(|report| {
-            (
-                report.family.source.path.as_path(),
-                family_href(&folder, report),
-            )
-        })
-        .collect();
+    let links = warning_links(university);
 
     UniversityPage {
         common: common(summary, options, "../"),
@@ -245,19 +285,48 @@ pub(super) fn university_page<'a>(
             .iter()
             .map(|team| team_view(team, university, &folder, options.masked))
             .collect(),
-        warnings: university
-            .warnings
-            .iter()
-            .map(|warning| WarningView {
-                code: warning.check.code,
-                name: warning.check.name,
-                message: &warning.message.zh,
-                hint: &warning.hint.zh,
-                location: format!("{}:{}", warning.file.display(), warning.start.line),
-                href: page_of.get(warning.file.as_path()).cloned(),
-            })
-            .collect(),
+        warnings: warning_views(&university.warnings, &links),
     }
+}
+
+/// Returns, for each record file of a university, the link that its
+/// warnings point to: the family page, or the team's row on the university
+/// page. Links are relative to the site root.
+fn warning_links<'a>(university: &'a UniversityReport) -> HashMap<&'a Path, String> {
+    let folder = encode_path_segment(&university.folder);
+    let families = university.families.iter().map(|report| {
+        let path = report.family.source.path.as_path();
+        (path, family_href(&folder, report))
+    });
+    let teams = university.teams.iter().map(|report| {
+        let path = report.team.source.path.as_path();
+        let anchor = team_anchor(&report.team.source.id);
+        (path, format!("{folder}/index.html#{anchor}"))
+    });
+    families.chain(teams).collect()
+}
+
+fn warning_views<'a>(
+    warnings: &[&'a Diagnostic],
+    links: &HashMap<&Path, String>,
+) -> Vec<WarningView<'a>> {
+    warnings
+        .iter()
+        .map(|warning| WarningView {
+            code: warning.check.code,
+            name: warning.check.name,
+            message: &warning.message.zh,
+            hint: &warning.hint.zh,
+            location: format!("{}:{}", warning.file.display(), warning.start.line),
+            href: links.get(warning.file.as_path()).cloned(),
+        })
+        .collect()
+}
+
+/// Returns the `id` of a team's row. The id is percent-encoded so that it
+/// has no spaces, and a link's fragment matches it without decoding.
+fn team_anchor(team_id: &str) -> String {
+    format!("team-{}", encode_path_segment(team_id))
 }
 
 /// Builds the data of one family's Attachment 1 page.
@@ -314,6 +383,7 @@ fn university_view<'a>(university: &'a UniversityReport) -> UniversityView<'a> {
         figures: &university.figures,
         page_href: format!("{folder}/index.html"),
         workbook_href: format!("{folder}/{workbook}"),
+        anchor: format!("university-{folder}"),
     }
 }
 
@@ -343,6 +413,12 @@ fn family_row<'a>(encoded_folder: &str, report: &'a FamilyReport) -> FamilyRow<'
         team_members: report.team_members,
         needs: needs_text(&family.needs),
         approval_date: family.approval.as_ref().map(|approval| approval.date),
+        approval_signer: family
+            .approval
+            .as_ref()
+            .map(|approval| approval.signer.as_str()),
+        last_visit: family.visits.iter().map(|visit| visit.date).max(),
+        visit_count: family.visits.len(),
         last_contact: report.last_contact,
         days_since_contact: report.days_since_contact,
         overdue: report.overdue,
@@ -380,6 +456,7 @@ fn team_view<'a>(
         .collect();
     TeamView {
         id: &team.source.id,
+        anchor: team_anchor(&team.source.id),
         name: &team.name,
         kind: &team.kind,
         leader_name: &team.leader.name,
@@ -423,6 +500,10 @@ fn family_form<'a>(
         offline: family.offline.as_deref(),
         team,
         approval: family.approval.as_ref(),
+        approval_date: family.approval.as_ref().map(|approval| {
+            let (year, month, day) = approval.date.ymd();
+            format!("{year}年{month}月{day}日")
+        }),
         visits: &family.visits,
         last_contact: report.last_contact,
         days_since_contact: report.days_since_contact,
@@ -439,48 +520,54 @@ fn private(value: &str, masked: bool, mask: fn(&str) -> String) -> String {
     }
 }
 
-fn need_chart(totals: &Figures) -> NeedChart {
-    let max = totals.needs.iter().copied().max().unwrap_or(0);
-    let bars: Vec<NeedBar> = NEED_CODES
+fn need_chart(totals: &Figures) -> BarChart {
+    let items = NEED_CODES
         .iter()
         .zip(totals.needs)
-        .enumerate()
-        .map(|(index, (&code, count))| {
-            let y = CHART_ROW * index as u32 + (CHART_ROW - CHART_BAR_HEIGHT) / 2;
-            let width = bar_width(count, max);
-            NeedBar {
-                code,
-                label: need_label(code),
-                count,
-                y,
-                text_y: y + CHART_BAR_HEIGHT - 6,
-                width,
-                value_x: CHART_BAR_START + width + 6,
-            }
-        })
+        .map(|(&code, count)| (format!("{code} {}", need_label(code)), count))
         .collect();
-
-    let description: Vec<String> = bars
-        .iter()
-        .map(|bar| format!("{} {} 户", bar.label, bar.count))
-        .collect();
-    NeedChart {
-        width: CHART_WIDTH,
-        height: CHART_ROW * NEED_CODES.len() as u32,
-        label_end: CHART_LABEL_END,
-        bar_start: CHART_BAR_START,
-        bar_height: CHART_BAR_HEIGHT,
-        bars,
-        description: description.join("；"),
-    }
+    chart::bar_chart(items, "户")
 }
 
-/// Scales `count` to the longest bar; a non-zero count gets at least 2 units
-/// so that it stays visible next to a much larger one.
-fn bar_width(count: u32, max: u32) -> u32 {
-    if count == 0 || max == 0 {
-        return 0;
-    }
-    let scaled = u64::from(count) * u64::from(CHART_BAR_MAX) / u64::from(max);
-    (scaled as u32).max(2)
+fn university_chart(summary: &Summary) -> BarChart {
+    let items = summary
+        .universities
+        .iter()
+        .map(|university| (university.name.clone(), university.figures.families))
+        .collect();
+    chart::bar_chart(items, "户")
+}
+
+const STATUSES: [DeadlineStatus; 3] = [
+    DeadlineStatus::Met,
+    DeadlineStatus::Pending,
+    DeadlineStatus::Missed,
+];
+
+fn status_chart(summary: &Summary) -> StatusChart {
+    let counts = STATUSES.map(|status| {
+        let count = summary
+            .universities
+            .iter()
+            .filter(|university| university.deadline_status == status)
+            .count();
+        (status, deadline_label(status), count as u32)
+    });
+    chart::status_chart(counts)
+}
+
+fn status_groups<'a>(summary: &'a Summary) -> Vec<StatusGroup<'a>> {
+    STATUSES
+        .iter()
+        .map(|&status| StatusGroup {
+            status,
+            label: deadline_label(status),
+            universities: summary
+                .universities
+                .iter()
+                .filter(|university| university.deadline_status == status)
+                .map(|university| university.name.as_str())
+                .collect(),
+        })
+        .collect()
 }
