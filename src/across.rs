@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use crate::campaign::Campaign;
-use crate::diagnostic::{self as checks, Diagnostic, Text};
+use crate::diagnostic::{self as checks, Check, Diagnostic, Text};
 use crate::record::{Family, Team, team_key};
 use crate::summary::folder_of;
 
@@ -29,7 +29,7 @@ pub fn check(
 ) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let team_index = index_teams(teams, &mut diagnostics);
-    team_references(families, &team_index, invalid, &mut diagnostics);
+    team_references(families, &team_index, invalid, campaign, &mut diagnostics);
     duplicate_workers(families, &mut diagnostics);
     family_collisions(families, campaign, &mut diagnostics);
     team_sizes(families, teams, invalid, &mut diagnostics);
@@ -78,8 +78,19 @@ fn team_references(
     families: &[Family],
     teams: &TeamIndex,
     invalid: &InvalidRecords,
+    campaign: &Campaign,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
+    let mut ids_by_university: HashMap<&str, Vec<&str>> = HashMap::new();
+    for team in teams.values().flatten() {
+        ids_by_university
+            .entry(&team.university)
+            .or_default()
+            .push(&team.source.id);
+    }
+    for ids in ids_by_university.values_mut() {
+        ids.sort_unstable();
+    }
     let linked = families
         .iter()
         .filter(|f| !invalid.team_ids.contains(&team_key(&f.team)));
@@ -93,36 +104,10 @@ fn team_references(
         {
             continue;
         }
-        let (team, university) = (&family.team, &family.university);
+        let university = family.university.as_str();
         let (check, message, hint) = match candidates.first() {
-            Some(other) => (
-                checks::TEAM_OF_OTHER_UNIVERSITY,
-                Text::new(
-                    format!(
-                        "团队 `{team}` 属于{}，但这户家庭登记在{university}",
-                        other.university
-                    ),
-                    format!(
-                        "team `{team}` belongs to {}, but this family is registered with {university}",
-                        other.university
-                    ),
-                ),
-                Text::new(
-                    format!("改为{university}自己的团队"),
-                    format!("choose a team of {university}"),
-                ),
-            ),
-            None => (
-                checks::UNKNOWN_TEAM,
-                Text::new(
-                    format!("{university}没有编号为 `{team}` 的团队"),
-                    format!("no team of {university} has the id `{team}`"),
-                ),
-                Text::new(
-                    "写本校一个团队的编号，即 `teams` 文件夹中团队文件的文件名（不含 .yaml）",
-                    "write the id (file name without .yaml) of a team of the same university",
-                ),
-            ),
+            Some(other) => other_university(&family.team, university, &other.university, campaign),
+            None => unknown_team(&family.team, university, ids_by_university.get(university)),
         };
         diagnostics.push(Diagnostic::new(
             check,
@@ -132,6 +117,67 @@ fn team_references(
             hint,
         ));
     }
+}
+
+fn other_university(
+    team: &str,
+    university: &str,
+    owner: &str,
+    campaign: &Campaign,
+) -> (Check, Text, Text) {
+    let check = checks::TEAM_OF_OTHER_UNIVERSITY;
+    if campaign.university(university).is_none() {
+        // An unlisted university beside a team of a listed one is most likely
+        // a misspelt name, so the fix is the name rather than the team.
+        let message = Text::new(
+            format!("团队 `{team}` 属于{owner}，而这户家庭的高校“{university}”不在名单中"),
+            format!(
+                "team `{team}` belongs to {owner}, and this family's university {university} is not in the campaign's list"
+            ),
+        );
+        let hint = Text::new(
+            format!("如果这户家庭属于{owner}，把 `university` 改为 {owner}"),
+            format!("if the family belongs to {owner}, write `university: {owner}`"),
+        );
+        return (check, message, hint);
+    }
+    let message = Text::new(
+        format!("团队 `{team}` 属于{owner}，但这户家庭登记在{university}"),
+        format!(
+            "team `{team}` belongs to {owner}, but this family is registered with {university}"
+        ),
+    );
+    let hint = Text::new(
+        format!("改为{university}自己的团队"),
+        format!("choose a team of {university}"),
+    );
+    (check, message, hint)
+}
+
+fn unknown_team(team: &str, university: &str, ids: Option<&Vec<&str>>) -> (Check, Text, Text) {
+    let message = Text::new(
+        format!("{university}没有编号为 `{team}` 的团队"),
+        format!("no team of {university} has the id `{team}`"),
+    );
+    let hint = match ids {
+        Some(ids) => Text::new(
+            format!(
+                "写本校一个团队的编号（`teams` 文件夹中团队文件的文件名，不含 .yaml）：{}",
+                ids.join("、")
+            ),
+            format!(
+                "write the id (file name without .yaml) of a team of the same university: {}",
+                ids.join(", ")
+            ),
+        ),
+        None => Text::new(
+            format!("{university}还没有团队：先在 `teams` 文件夹中建立团队文件，再写它的编号"),
+            format!(
+                "{university} has no team yet: create a team file in a `teams` folder, then write its id"
+            ),
+        ),
+    };
+    (checks::UNKNOWN_TEAM, message, hint)
 }
 
 fn duplicate_workers(families: &[Family], diagnostics: &mut Vec<Diagnostic>) {
@@ -197,32 +243,43 @@ fn team_sizes(
     invalid: &InvalidRecords,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let mut served: HashMap<(&str, String), usize> = HashMap::new();
-    let valid = families
-        .iter()
-        .map(|family| (family.university.as_str(), team_key(&family.team)));
+    // Families that failed to decode count, under the id `?`, so that one
+    // broken file does not make its team look too small.
+    let mut served: HashMap<(&str, String), Vec<&str>> = HashMap::new();
+    let valid = families.iter().map(|family| {
+        let key = (family.university.as_str(), team_key(&family.team));
+        (key, family.source.id.as_str())
+    });
     let broken = invalid
         .team_references
         .iter()
-        .map(|(university, team)| (university.as_str(), team_key(team)));
-    for reference in valid.chain(broken) {
-        *served.entry(reference).or_default() += 1;
+        .map(|(university, team)| ((university.as_str(), team_key(team)), "?"));
+    for (key, family) in valid.chain(broken) {
+        served.entry(key).or_default().push(family);
     }
     for team in teams {
         let key = (team.university.as_str(), team_key(&team.source.id));
-        let count = served.get(&key).copied().unwrap_or(0);
+        let ids = served.get(&key).map_or(&[][..], Vec::as_slice);
+        let count = ids.len();
         if (2..=3).contains(&count) {
             continue;
         }
         let families = if count == 1 { "family" } else { "families" };
+        let (id, name) = (&team.source.id, &team.name);
+        let (listed_zh, listed_en) = if ids.is_empty() {
+            (String::new(), String::new())
+        } else {
+            (
+                format!("（{}）", ids.join("、")),
+                format!(" ({})", ids.join(", ")),
+            )
+        };
         let message = Text::new(
             format!(
-                "团队 {} 服务 {count} 户家庭；一个服务队应对接 2—3 户家庭",
-                team.name
+                "团队 {id}（{name}）服务 {count} 户家庭{listed_zh}；一个服务队应对接 2—3 户家庭"
             ),
             format!(
-                "team {} serves {count} {families}; one team serves 2 to 3 families",
-                team.name
+                "team {id} ({name}) serves {count} {families}{listed_en}; one team serves 2 to 3 families"
             ),
         );
         let hint = Text::new(
@@ -261,10 +318,20 @@ fn unknown_universities(
             format!("{university}不在活动设置的高校名单中"),
             format!("{university} is not in the campaign's list of universities"),
         );
-        let hint = Text::new(
-            "核对高校全称，或者在 campaign.yaml 的 `universities:` 中加上这所高校",
-            "check the spelling, or add the university under `universities:` in campaign.yaml",
-        );
+        let hint = match closest_university(university, campaign) {
+            Some(listed) => Text::new(
+                format!(
+                    "是不是 {listed}？高校要写名单中的全称；确是另一所高校时，在 campaign.yaml 的 `universities:` 中加上它"
+                ),
+                format!(
+                    "did you mean {listed}? Write the full name from the list, or add a new university under `universities:` in campaign.yaml"
+                ),
+            ),
+            None => Text::new(
+                "核对高校全称，或者在 campaign.yaml 的 `universities:` 中加上这所高校",
+                "check the spelling, or add the university under `universities:` in campaign.yaml",
+            ),
+        };
         diagnostics.push(Diagnostic::new(
             checks::UNKNOWN_UNIVERSITY,
             path,
@@ -272,5 +339,45 @@ fn unknown_universities(
             message,
             hint,
         ));
+    }
+}
+
+/// Returns the listed university that `name` most likely means: one whose
+/// name starts with its first character and holds all the others in order,
+/// as an abbreviation such as 郑大 for 郑州大学 does, or one a single
+/// character away.
+fn closest_university<'a>(name: &str, campaign: &'a Campaign) -> Option<&'a str> {
+    let abbreviates = |listed: &str| {
+        let mut rest = listed.chars();
+        name.chars()
+            .all(|character| rest.any(|candidate| candidate == character))
+    };
+    let listed = campaign
+        .universities
+        .iter()
+        .map(|entry| entry.name.as_str());
+    let mut candidates: Vec<(usize, &str)> = listed
+        .filter_map(|listed| {
+            let distance = strsim::levenshtein(name, listed);
+            (abbreviates(listed) || distance <= 1).then_some((distance, listed))
+        })
+        .collect();
+    candidates.sort();
+    candidates.first().map(|(_, listed)| *listed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_listed_university_for_abbreviation() {
+        let campaign = Campaign::default();
+        assert_eq!(closest_university("郑大", &campaign), Some("郑州大学"));
+        assert_eq!(
+            closest_university("河南理工大", &campaign),
+            Some("河南理工大学")
+        );
+        assert_eq!(closest_university("北京大学", &campaign), None);
     }
 }

@@ -106,8 +106,8 @@ fn needs(found: &mut Found, family: &Family) {
             "`needs` (需要帮扶内容) lists no service code",
         );
         let hint = Text::new(
-            "至少写一个服务内容代码，例如 needs: [1, 2]",
-            "list at least one code, for example needs: [1, 2]",
+            "至少写一个服务内容代码，例如 needs: [1, 2]；1 子女学习辅导，2 心理援助，3 健康咨询与在线问诊，4 生活帮扶，5 其他",
+            "list at least one code, for example needs: [1, 2]; 1 子女学习辅导, 2 心理援助, 3 健康咨询与在线问诊, 4 生活帮扶, 5 其他",
         );
         found.push(checks::NO_NEEDS, "needs", message, hint);
     }
@@ -121,8 +121,8 @@ fn needs(found: &mut Found, family: &Family) {
             "code 5 (其他) needs a `needs_summary` (帮扶需求简述)",
         );
         let hint = Text::new(
-            "加上 `needs_summary:`，写明家庭需要什么帮助",
-            "add `needs_summary:` describing what the family needs",
+            "在最外层（不缩进，与 `needs` 同级）加一行 `needs_summary:`，写明家庭需要什么帮助",
+            "add a top-level line `needs_summary:` (not indented, beside `needs`) describing what the family needs",
         );
         found.push(checks::MISSING_NEEDS_SUMMARY, &at_code(5), message, hint);
     }
@@ -199,7 +199,10 @@ fn follow_up(found: &mut Found, family: &Family, campaign: &Campaign, as_of: Dat
             "高校团委同意后，加上 `approval:`，写明 `opinion`、`signer` 和 `date`",
             "add `approval:` with `opinion`, `signer` and `date` once the League committee agrees",
         );
-        found.push(checks::NOT_APPROVED, "university", message, hint);
+        // Points at `approval:` when it is written but blank, else at the file.
+        let diagnostic =
+            Diagnostic::new(checks::NOT_APPROVED, found.file, "approval", message, hint);
+        found.diagnostics.push(diagnostic.at_key());
         return;
     };
     // Dates after the build date are reported by `future_dates` and would
@@ -273,8 +276,8 @@ pub fn team(team: &Team) -> Vec<Diagnostic> {
             ),
         );
         let hint = Text::new(
-            "先完成培训并考核合格，或者把这名志愿者移出名单",
-            "train the volunteer first, or take them off the roster",
+            "培训考核合格后把 `training` 改为 合格；在此之前把这名志愿者移出 `roster`，并把 `members` 减 1",
+            "once the volunteer passes, set `training` to 合格; until then take them off `roster` and lower `members` by 1",
         );
         found.push(
             checks::UNTRAINED_VOLUNTEER,
@@ -316,15 +319,56 @@ fn phone(found: &mut Found, path: &str, label: &str, phone: &str) {
     if is_valid_phone(phone.trim()) {
         return;
     }
+    let (reason_zh, reason_en) = phone_problem(phone.trim());
     let message = Text::new(
-        format!("`{path}`（{label}）`{phone}` 既不是手机号也不是固定电话"),
-        format!("`{path}` ({label}) `{phone}` is neither a mobile nor a landline number"),
+        format!("`{path}`（{label}）`{phone}` 既不是手机号也不是固定电话：{reason_zh}"),
+        format!(
+            "`{path}` ({label}) `{phone}` is neither a mobile nor a landline number: {reason_en}"
+        ),
     );
     let hint = Text::new(
         "写 11 位手机号，如 \"13800001234\"，或带区号的固定电话，如 \"0371-60001234\"，并加上引号",
         "write an 11-digit mobile such as \"13800001234\" or a landline such as \"0371-60001234\", in quotes",
     );
     found.push(checks::INVALID_PHONE, path, message, hint);
+}
+
+/// Says what is wrong with a phone number, in the terms of its likely kind.
+fn phone_problem(phone: &str) -> (String, String) {
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    if let Some(other) = phone.chars().find(|c| !c.is_ascii_digit() && *c != '-') {
+        return (
+            format!("含有“{other}”，电话只能有数字和一个连字符"),
+            format!("it contains `{other}`; a phone has only digits and one hyphen"),
+        );
+    }
+    let hyphens = phone.matches('-').count();
+    if hyphens > 1 {
+        return (
+            format!("有 {hyphens} 个连字符，区号和号码之间只能有一个"),
+            format!(
+                "it has {hyphens} hyphens, and only one goes between the area code and the number"
+            ),
+        );
+    }
+    if phone.starts_with('1') {
+        return (
+            format!("有 {digits} 位数字，手机号是 11 位"),
+            format!("it has {digits} digits, and a mobile has 11"),
+        );
+    }
+    if phone.starts_with('0') {
+        return (
+            format!("有 {digits} 位数字，固定电话是 3 到 4 位区号加 7 到 8 位号码"),
+            format!(
+                "it has {digits} digits, and a landline is a 3- or 4-digit area code and 7 or 8 digits"
+            ),
+        );
+    }
+    (
+        "手机号以 1 开头，固定电话以区号 0 开头".to_owned(),
+        "a mobile starts with 1 and a landline with its area code's 0".to_owned(),
+    )
 }
 
 /// Diagnostics gathered for one file.

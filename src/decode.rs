@@ -92,10 +92,13 @@ impl Decoder {
                         found.en
                     ),
                 );
+                let keys = key_list(fields);
                 let hint = Text::new(
-                    format!("把 `{path}` 下面的每个键换行写，并比 `{path}` 多缩进两个空格"),
                     format!(
-                        "write each key under `{path}` on its own line, indented two spaces more than `{path}`"
+                        "在 `{path}:` 下面另起几行，每行比 `{path}` 多缩进两个空格，写这些键：{keys}"
+                    ),
+                    format!(
+                        "under `{path}:` write these keys on lines of their own, indented two spaces more than `{path}`: {keys}"
                     ),
                 );
                 (message, hint)
@@ -104,12 +107,12 @@ impl Decoder {
             return None;
         };
         for key in mapping.keys() {
-            self.check_key(key, path, fields);
+            self.check_key(key, path, fields, mapping);
         }
         Some(mapping)
     }
 
-    fn check_key(&mut self, key: &Value, path: &str, fields: &[Field]) {
+    fn check_key(&mut self, key: &Value, path: &str, fields: &[Field], mapping: &Mapping) {
         let Value::String(name) = key else {
             let text = scalar_text(key).unwrap_or_default();
             let message = Text::new(
@@ -143,6 +146,22 @@ impl Decoder {
                 Text::new(
                     "删掉这些全角空格，改用半角空格缩进（把输入法切换到半角）",
                     "delete the full-width spaces and indent with half-width spaces (switch the input method to 半角)",
+                ),
+            ),
+            (false, Some(field)) if mapping.contains_key(field.key) => (
+                Text::new(
+                    format!("未知的键 `{key_path}`"),
+                    format!("unknown key `{key_path}`"),
+                ),
+                Text::new(
+                    format!(
+                        "这一段已经有 `{}`（{}），这一行可能是多余的：核对两行后删掉写错的一行",
+                        field.key, field.label
+                    ),
+                    format!(
+                        "this block already has `{}` ({}), so this line may be a leftover: compare the two and delete the wrong one",
+                        field.key, field.label
+                    ),
                 ),
             ),
             (false, Some(field)) => (
@@ -424,6 +443,36 @@ impl Decoder {
         true
     }
 
+    /// Reports a required block of keys, such as `worker`, that is absent or
+    /// empty, listing the keys that go inside it.
+    pub fn missing_block(&mut self, map: &Mapping, field: &Field, inner: &[Field]) {
+        let (key, label, keys) = (field.key, field.label, key_list(inner));
+        let present = map.contains_key(key);
+        let message = if present {
+            Text::new(
+                format!("`{key}`（{label}）没有填写"),
+                format!("`{key}` ({label}) is blank"),
+            )
+        } else {
+            Text::new(
+                format!("缺少 `{key}`（{label}）"),
+                format!("`{key}` ({label}) is missing"),
+            )
+        };
+        let hint = Text::new(
+            format!("写一行 `{key}:`，在它下面另起几行、各缩进两个空格，写这些键：{keys}"),
+            format!(
+                "write a line `{key}:` and under it, each on its own line indented two spaces, the keys {keys}"
+            ),
+        );
+        let diagnostic = Diagnostic::new(checks::MISSING_KEY, &self.file, key, message, hint);
+        self.diagnostics.push(if present {
+            diagnostic.at_key()
+        } else {
+            diagnostic
+        });
+    }
+
     /// Reports a required key that is absent, or present with no value.
     pub fn missing(&mut self, map: &Mapping, path: &str, field: &Field) {
         let key_path = join(path, field.key);
@@ -591,6 +640,12 @@ fn closest_key<'f>(name: &str, fields: &'f [Field]) -> Option<&'f Field> {
         .filter(|(distance, field)| *distance <= 2.max(field.key.len() / 3))
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, field)| field)
+}
+
+/// Returns the keys of a block, separated by commas.
+fn key_list(fields: &[Field]) -> String {
+    let keys: Vec<&str> = fields.iter().map(|field| field.key).collect();
+    keys.join(", ")
 }
 
 fn known_keys(fields: &[Field]) -> Text {

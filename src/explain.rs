@@ -103,7 +103,7 @@ ends the run with exit status 2, other errors with exit status 1.
 ## Reading a diagnostic 如何阅读提示
 
 ```text
-error[E014]: `family.phone` (家庭联系方式) `1380000123` is neither a mobile nor a landline number
+error[E014]: `family.phone` (家庭联系方式) `1380000123` is neither a mobile nor a landline number: it has 10 digits, and a mobile has 11
   --> records/zzu/wang.yaml:12:10
    |
 12 |   phone: "1380000123"

@@ -187,7 +187,7 @@ fn section<'v>(
     };
     match map.get(name) {
         None | Some(Value::Null) => {
-            decoder.missing(map, "", field);
+            decoder.missing_block(map, field, table);
             None
         }
         Some(value) => decoder.mapping(value, name, field.label, table),
@@ -296,7 +296,8 @@ fn needs(decoder: &mut Decoder, map: &Mapping) -> Option<Vec<u8>> {
                         "`needs` (需要帮扶内容) has the code {code}, but codes run from 1 to 5"
                     ),
                 );
-                decoder.report(checks::INVALID_NEED_CODE, &path, message, codes_hint());
+                let hint = joined_codes_hint(&code).unwrap_or_else(codes_hint);
+                decoder.report(checks::INVALID_NEED_CODE, &path, message, hint);
                 valid = false;
             }
             _ => {
@@ -319,6 +320,21 @@ fn needs(decoder: &mut Decoder, map: &Mapping) -> Option<Vec<u8>> {
     codes.sort_unstable();
     codes.dedup();
     (valid || !codes.is_empty()).then_some(codes)
+}
+
+/// Returns a hint for codes typed without a separator, such as `12` for 1 and 2.
+fn joined_codes_hint(code: &str) -> Option<Text> {
+    let digits: Vec<char> = code.chars().collect();
+    let separate = digits.len() > 1 && digits.iter().all(|digit| ('1'..='5').contains(digit));
+    if !separate {
+        return None;
+    }
+    let list: Vec<String> = digits.iter().map(char::to_string).collect();
+    let (zh, en) = (list.join("、"), list.join(", "));
+    Some(Text::new(
+        format!("是不是 {zh} 几项？代码之间用逗号隔开，例如 needs: [{en}]"),
+        format!("did you mean the codes {en}? Separate codes with commas, as in needs: [{en}]"),
+    ))
 }
 
 /// Returns the hint that lists the service codes, as the form's note does.

@@ -95,17 +95,7 @@ pub fn check(
         };
         let university = place.university;
         if let Some(reason) = unusable_reason(&folder) {
-            let message = Text::new(
-                format!("{university}不能写入文件夹 `{folder}`：{}", reason.zh),
-                format!(
-                    "{university} cannot be written to the folder `{folder}`: {}",
-                    reason.en
-                ),
-            );
-            let hint = Text::new(
-                "在 campaign.yaml 中给这所高校写一个由字母、数字和连字符组成的 `folder:`",
-                "give the university a `folder:` of letters, digits and hyphens in campaign.yaml",
-            );
+            let (message, hint) = unusable_folder(university, &folder, &reason, campaign);
             diagnostics.extend(report(checks::UNUSABLE_NAME, message, hint));
             continue;
         }
@@ -144,6 +134,54 @@ pub fn check(
         }
     }
     diagnostics
+}
+
+/// Describes a university whose folder name cannot be used. A university
+/// missing from the campaign list is most likely a misspelt name, so the fix
+/// offered is the name, not a `folder:` entry.
+fn unusable_folder(
+    university: &str,
+    folder: &str,
+    reason: &Text,
+    campaign: &Campaign,
+) -> (Text, Text) {
+    if campaign.university(university).is_none() {
+        let listed: Vec<&str> = campaign
+            .universities
+            .iter()
+            .map(|entry| entry.name.as_str())
+            .collect();
+        let message = Text::new(
+            format!(
+                "高校“{university}”不在活动设置的名单中，也不能用作文件夹名：{}",
+                reason.zh
+            ),
+            format!(
+                "the university {university} is not in the campaign's list, and cannot name a folder: {}",
+                reason.en
+            ),
+        );
+        let hint = Text::new(
+            format!("`university` 写名单中的高校全称：{}", listed.join("、")),
+            format!(
+                "write the full name of a listed university in `university`: {}",
+                listed.join(", ")
+            ),
+        );
+        return (message, hint);
+    }
+    let message = Text::new(
+        format!("{university}不能写入文件夹 `{folder}`：{}", reason.zh),
+        format!(
+            "{university} cannot be written to the folder `{folder}`: {}",
+            reason.en
+        ),
+    );
+    let hint = Text::new(
+        "在 campaign.yaml 中给这所高校写一个由字母、数字和连字符组成的 `folder:`",
+        "give the university a `folder:` of letters, digits and hyphens in campaign.yaml",
+    );
+    (message, hint)
 }
 
 fn unusable_id(id: &str) -> Option<Text> {

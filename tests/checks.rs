@@ -733,7 +733,17 @@ fn warns_family_without_approval() {
     let run = Fixture::base().replace(LI, approval, "").check();
 
     assert_eq!(run.status, WARNINGS_ONLY);
-    run.single().assert_at("W005", LI, 1, 13);
+    // Without an `approval:` line the warning is about the whole file.
+    run.single().assert_at("W005", LI, 1, 1);
+}
+
+#[test]
+fn warns_blank_approval_at_its_key() {
+    let approval = "approval:\n  opinion: 同意\n  signer: 赵某\n  date: 2020-02-17\n";
+    let run = Fixture::base().replace(LI, approval, "approval:\n").check();
+
+    assert_eq!(run.status, WARNINGS_ONLY);
+    run.single().assert_at("W005", LI, 20, 1);
 }
 
 #[test]
@@ -751,7 +761,7 @@ fn deny_warnings_turns_warning_into_failure() {
     ]);
 
     assert_eq!(denied.status, ERRORS);
-    denied.single().assert_at("W005", LI, 1, 13);
+    denied.single().assert_at("W005", LI, 1, 1);
 }
 
 // W006 visit-overdue
@@ -902,7 +912,7 @@ fn renders_diagnostic_text_exactly() {
     assert_eq!(run.status, ERRORS);
     assert_eq!(run.stdout, "");
     let expected = "\
-error[E014]: `family.phone` (家庭联系方式) `138000000` is neither a mobile nor a landline number
+error[E014]: `family.phone` (家庭联系方式) `138000000` is neither a mobile nor a landline number: it has 9 digits, and a mobile has 11
   --> records/zzu/wang.yaml:12:10
    |
 12 |   phone: \"138000000\"

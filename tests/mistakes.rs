@@ -681,7 +681,7 @@ fn shows_unquoted_phone_with_leading_zero_as_written() {
         Fixture::base().replace(WANG, "  phone: \"13800000000\"", "  phone: 0371600000001");
 
     let zh = "\
-错误[E014]: `family.phone`（家庭联系方式）`0371600000001` 既不是手机号也不是固定电话
+错误[E014]: `family.phone`（家庭联系方式）`0371600000001` 既不是手机号也不是固定电话：有 13 位数字，固定电话是 3 到 4 位区号加 7 到 8 位号码
   --> records/zzu/wang.yaml:12:10
    |
 12 |   phone: 0371600000001
@@ -691,7 +691,7 @@ fn shows_unquoted_phone_with_leading_zero_as_written() {
 共 7 条记录：1 个错误，0 个警告
 ";
     let en = "\
-error[E014]: `family.phone` (家庭联系方式) `0371600000001` is neither a mobile nor a landline number
+error[E014]: `family.phone` (家庭联系方式) `0371600000001` is neither a mobile nor a landline number: it has 13 digits, and a landline is a 3- or 4-digit area code and 7 or 8 digits
   --> records/zzu/wang.yaml:12:10
    |
 12 |   phone: 0371600000001
@@ -709,7 +709,7 @@ fn shows_phone_with_two_hyphens_as_written() {
         Fixture::base().replace(WANG, "  phone: \"13800000000\"", "  phone: 0371-6000-0000");
 
     let zh = "\
-错误[E014]: `family.phone`（家庭联系方式）`0371-6000-0000` 既不是手机号也不是固定电话
+错误[E014]: `family.phone`（家庭联系方式）`0371-6000-0000` 既不是手机号也不是固定电话：有 2 个连字符，区号和号码之间只能有一个
   --> records/zzu/wang.yaml:12:10
    |
 12 |   phone: 0371-6000-0000
@@ -719,7 +719,7 @@ fn shows_phone_with_two_hyphens_as_written() {
 共 7 条记录：1 个错误，0 个警告
 ";
     let en = "\
-error[E014]: `family.phone` (家庭联系方式) `0371-6000-0000` is neither a mobile nor a landline number
+error[E014]: `family.phone` (家庭联系方式) `0371-6000-0000` is neither a mobile nor a landline number: it has 2 hyphens, and only one goes between the area code and the number
   --> records/zzu/wang.yaml:12:10
    |
 12 |   phone: 0371-6000-0000
@@ -738,7 +738,7 @@ fn shows_phone_with_plus_sign_as_written() {
         Fixture::base().replace(WANG, "  phone: \"13800000000\"", "  phone: +8613800001234");
 
     let zh = "\
-错误[E014]: `family.phone`（家庭联系方式）`+8613800001234` 既不是手机号也不是固定电话
+错误[E014]: `family.phone`（家庭联系方式）`+8613800001234` 既不是手机号也不是固定电话：含有“+”，电话只能有数字和一个连字符
   --> records/zzu/wang.yaml:12:10
    |
 12 |   phone: +8613800001234
@@ -748,7 +748,7 @@ fn shows_phone_with_plus_sign_as_written() {
 共 7 条记录：1 个错误，0 个警告
 ";
     let en = "\
-error[E014]: `family.phone` (家庭联系方式) `+8613800001234` is neither a mobile nor a landline number
+error[E014]: `family.phone` (家庭联系方式) `+8613800001234` is neither a mobile nor a landline number: it contains `+`; a phone has only digits and one hyphen
   --> records/zzu/wang.yaml:12:10
    |
 12 |   phone: +8613800001234
@@ -1072,14 +1072,14 @@ fn locates_value_on_first_line() {
   |
 1 | university: 郑大
   |             ^^^^
-  = 提示: 核对高校全称，或者在 campaign.yaml 的 `universities:` 中加上这所高校
+  = 提示: 是不是 郑州大学？高校要写名单中的全称；确是另一所高校时，在 campaign.yaml 的 `universities:` 中加上它
 
-错误[E016]: 团队 `zzu-01` 属于郑州大学，但这户家庭登记在郑大
+错误[E016]: 团队 `zzu-01` 属于郑州大学，而这户家庭的高校“郑大”不在名单中
   --> records/zzu/wang.yaml:18:7
    |
 18 | team: zzu-01
    |       ^^^^^^
-   = 提示: 改为郑大自己的团队
+   = 提示: 如果这户家庭属于郑州大学，把 `university` 改为 郑州大学
 
 共 7 条记录：1 个错误，1 个警告
 ";
@@ -1089,14 +1089,14 @@ warning[W001]: 郑大 is not in the campaign's list of universities
   |
 1 | university: 郑大
   |             ^^^^
-  = help: check the spelling, or add the university under `universities:` in campaign.yaml
+  = help: did you mean 郑州大学? Write the full name from the list, or add a new university under `universities:` in campaign.yaml
 
-error[E016]: team `zzu-01` belongs to 郑州大学, but this family is registered with 郑大
+error[E016]: team `zzu-01` belongs to 郑州大学, and this family's university 郑大 is not in the campaign's list
   --> records/zzu/wang.yaml:18:7
    |
 18 | team: zzu-01
    |       ^^^^^^
-   = help: choose a team of 郑大
+   = help: if the family belongs to 郑州大学, write `university: 郑州大学`
 
 1 error and 1 warning in 7 records
 ";
@@ -1179,7 +1179,7 @@ fn locates_value_after_block_scalar() {
    |
 20 | team: zzu-02
    |       ^^^^^^
-   = 提示: 写本校一个团队的编号，即 `teams` 文件夹中团队文件的文件名（不含 .yaml）
+   = 提示: 写本校一个团队的编号（`teams` 文件夹中团队文件的文件名，不含 .yaml）：zzu-01
 
 共 7 条记录：1 个错误，0 个警告
 ";
@@ -1189,7 +1189,7 @@ error[E015]: no team of 郑州大学 has the id `zzu-02`
    |
 20 | team: zzu-02
    |       ^^^^^^
-   = help: write the id (file name without .yaml) of a team of the same university
+   = help: write the id (file name without .yaml) of a team of the same university: zzu-01
 
 1 error and 0 warnings in 7 records
 ";
@@ -1205,7 +1205,7 @@ fn locates_value_in_crlf_file() {
             .replace(WANG, "  phone: \"13800000000\"", "  phone: \"138000000\"");
 
     let zh = "\
-错误[E014]: `family.phone`（家庭联系方式）`138000000` 既不是手机号也不是固定电话
+错误[E014]: `family.phone`（家庭联系方式）`138000000` 既不是手机号也不是固定电话：有 9 位数字，手机号是 11 位
   --> records/zzu/wang.yaml:12:10
    |
 12 |   phone: \"138000000\"
@@ -1215,7 +1215,7 @@ fn locates_value_in_crlf_file() {
 共 7 条记录：1 个错误，0 个警告
 ";
     let en = "\
-error[E014]: `family.phone` (家庭联系方式) `138000000` is neither a mobile nor a landline number
+error[E014]: `family.phone` (家庭联系方式) `138000000` is neither a mobile nor a landline number: it has 9 digits, and a mobile has 11
   --> records/zzu/wang.yaml:12:10
    |
 12 |   phone: \"138000000\"
