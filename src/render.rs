@@ -18,6 +18,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Kwargs, State, Tera, Value};
 
@@ -97,13 +98,23 @@ pub fn render_site(
         render_page(&tera, UNIVERSITY_TEMPLATE, &page, &record, &file)?;
         written.push(file);
 
-        for family in &university.families {
-            let page = view::family_page(summary, university, family, options);
-            let file = folder.join(checked_file_name(&folder, &family.page)?);
-            let source = &family.family.source;
-            let record = format!("family `{}` ({})", source.id, source.path.display());
-            render_page(&tera, FAMILY_TEMPLATE, &page, &record, &file)?;
-            written.push(file);
+        // Family pages are independent of each other, so they render on all
+        // cores; collecting in order keeps the list of files deterministic.
+        let results: Vec<Result<PathBuf, Error>> = university
+            .families
+            .par_iter()
+            .map(|family| {
+                let page = view::family_page(summary, university, family, options);
+                let file = folder.join(checked_file_name(&folder, &family.page)?);
+                let source = &family.family.source;
+                let record = format!("family `{}` ({})", source.id, source.path.display());
+                render_page(&tera, FAMILY_TEMPLATE, &page, &record, &file)?;
+                Ok(file)
+            })
+            .collect();
+        // The first failure in page order is reported, whichever thread met it.
+        for result in results {
+            written.push(result?);
         }
     }
     Ok(written)

@@ -19,10 +19,32 @@ use crate::summary::{
 };
 use crate::workbook::{PROVINCE_WORKBOOK, university_workbook_name};
 
+/// The campaign settings a page shows. The university list is left out: it
+/// is in the summary already, and serializing it into every one of many
+/// thousands of family pages would cost more than the page itself.
+#[derive(Serialize)]
+struct CampaignView<'a> {
+    title: &'a str,
+    issuer: &'a str,
+    deadline: Date,
+    visit_interval_days: u32,
+}
+
+impl<'a> CampaignView<'a> {
+    fn new(campaign: &'a Campaign) -> CampaignView<'a> {
+        CampaignView {
+            title: &campaign.title,
+            issuer: &campaign.issuer,
+            deadline: campaign.deadline,
+            visit_interval_days: campaign.visit_interval_days,
+        }
+    }
+}
+
 /// Values every page receives.
 #[derive(Serialize)]
 struct Common<'a> {
-    campaign: &'a Campaign,
+    campaign: CampaignView<'a>,
     as_of: Date,
     masked: bool,
     /// Link prefix from the page to the site root.
@@ -356,7 +378,7 @@ pub(super) fn family_page<'a>(
 
 fn common<'a>(summary: &'a Summary, options: &RenderOptions, root: &'static str) -> Common<'a> {
     Common {
-        campaign: summary.campaign,
+        campaign: CampaignView::new(summary.campaign),
         as_of: summary.as_of,
         masked: options.masked,
         root,
