@@ -3,7 +3,7 @@
 //! build leaves the previous site as it was.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use crate::error::Error;
 
@@ -145,7 +145,7 @@ fn sibling(out: &Path, purpose: &str) -> PathBuf {
 }
 
 /// Rejects an output folder that is, contains or lies inside a folder the
-/// tool must never write to (the records or the templates).
+/// tool must never write to: the records, the templates or the campaign file.
 pub fn ensure_outside(out: &Path, protected: &[&Path]) -> Result<(), Error> {
     let out = absolute(out);
     for folder in protected {
@@ -161,7 +161,28 @@ pub fn ensure_outside(out: &Path, protected: &[&Path]) -> Result<(), Error> {
     Ok(())
 }
 
+/// Resolves `path` to the folder it names once created. Every part that
+/// exists is canonicalized, so symbolic links are followed. A `..` after a
+/// part that does not exist yet removes that part, because the build creates
+/// that part before it replaces the output folder: `new/../records` is `records`.
 fn absolute(path: &Path) -> PathBuf {
     let joined = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    fs::canonicalize(&joined).unwrap_or(joined)
+    let mut resolved = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            Component::ParentDir => {
+                // `resolved` has no symbolic links left, so its lexical parent
+                // is the real one.
+                resolved.pop();
+            }
+            Component::CurDir => {}
+            part => {
+                resolved.push(part);
+                if let Ok(canonical) = fs::canonicalize(&resolved) {
+                    resolved = canonical;
+                }
+            }
+        }
+    }
+    resolved
 }

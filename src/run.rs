@@ -133,6 +133,7 @@ fn run_build(arguments: &BuildArguments, printer: Printer) -> Result<u8, Error> 
     let templates_dir = arguments.templates_dir()?;
     let mut protected = vec![options.records.as_path()];
     protected.extend(templates_dir.as_deref());
+    protected.extend(options.campaign.as_deref());
     output::ensure_outside(&arguments.out, &protected)?;
     let loaded = load::load(&options)?;
     print_diagnostics(&loaded, printer);
