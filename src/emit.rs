@@ -2,9 +2,11 @@
 //! and code, message, `path:line:column`, the source line with carets, and
 //! a hint) and a JSON document for editors and CI.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
+use std::rc::Rc;
 
 use serde::Serialize;
 use unicode_width::UnicodeWidthChar;
@@ -24,6 +26,9 @@ const MAX_SNIPPET_WIDTH: usize = 120;
 pub struct SourceLines {
     text: String,
     line_starts: Vec<usize>,
+    /// The last line split into cells, kept because diagnostics come sorted
+    /// by line and many can fall on one line.
+    last_cells: RefCell<Option<(usize, Rc<LineCells>)>>,
 }
 
 impl SourceLines {
@@ -31,7 +36,23 @@ impl SourceLines {
     pub fn new(text: String) -> SourceLines {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(index, _)| index + 1));
-        SourceLines { text, line_starts }
+        SourceLines {
+            text,
+            line_starts,
+            last_cells: RefCell::new(None),
+        }
+    }
+
+    /// Returns line `number` split into display cells, reusing the last one.
+    fn cells(&self, number: usize) -> Option<Rc<LineCells>> {
+        if let Some((cached, cells)) = self.last_cells.borrow().as_ref() {
+            if *cached == number {
+                return Some(Rc::clone(cells));
+            }
+        }
+        let cells = Rc::new(LineCells::new(self.line(number)?));
+        *self.last_cells.borrow_mut() = Some((number, Rc::clone(&cells)));
+        Some(cells)
     }
 
     /// Returns line `number` (1-based) without its line ending.
@@ -88,7 +109,7 @@ pub fn render_text(
     let start = diagnostic.start;
     let line = sources
         .get(&diagnostic.file)
-        .and_then(|source| source.line(start.line));
+        .and_then(|source| source.cells(start.line));
     // The gutter is as wide as the line number, so `-->`, `|` and `=` line up.
     let number = start.line.to_string();
     let gutter = " ".repeat(if line.is_some() { number.len() } else { 1 });
@@ -107,7 +128,7 @@ pub fn render_text(
         } else {
             usize::MAX
         };
-        let (display_line, offset, width) = underline(line, start.column, end_column);
+        let (display_line, offset, width) = underline_cells(&line, start.column, end_column);
         let carets = style.paint(color, &"^".repeat(width.max(1)));
         let _ = writeln!(text, "{gutter} {bar}");
         let _ = writeln!(text, "{} {bar} {display_line}", style.paint(BLUE, &number));
@@ -146,10 +167,61 @@ pub fn printable(text: &str) -> String {
 /// CJK characters are two columns wide, control characters show as `�`, and
 /// a long line is cut to a window around `start`.
 pub fn underline(line: &str, start: usize, end: usize) -> (String, usize, usize) {
-    let cells = display_cells(line);
+    underline_cells(&LineCells::new(line), start, end)
+}
+
+/// The displayed pieces of one source line with their widths, and the
+/// display column where each piece starts, so that a window of the line is
+/// found without rescanning it.
+#[derive(Debug)]
+pub struct LineCells {
+    cells: Vec<(String, usize)>,
+    /// `starts[i]` is the display column of cell `i`; one more entry holds the line's width.
+    starts: Vec<usize>,
+}
+
+impl LineCells {
+    /// Splits a line into displayed pieces, tabs expanded and control
+    /// characters shown as `�`.
+    pub fn new(line: &str) -> LineCells {
+        let mut column = 0;
+        let mut starts = Vec::with_capacity(line.len() + 1);
+        let cells = line
+            .chars()
+            .map(|character| {
+                starts.push(column);
+                let cell = if character == '\t' {
+                    let advance = TAB_WIDTH - column % TAB_WIDTH;
+                    (" ".repeat(advance), advance)
+                } else if character.is_control() {
+                    ("\u{fffd}".to_owned(), 1)
+                } else {
+                    (character.to_string(), character.width().unwrap_or(0))
+                };
+                column += cell.1;
+                cell
+            })
+            .collect();
+        starts.push(column);
+        LineCells { cells, starts }
+    }
+}
+
+/// Shows the window of a line around cells `start..end` (1-based): the text,
+/// the display offset of `start` in it and the width to underline. Costs the
+/// width of the window, not of the line.
+fn underline_cells(line: &LineCells, start: usize, end: usize) -> (String, usize, usize) {
+    let cells = &line.cells;
     let start_index = start.saturating_sub(1).min(cells.len());
-    let offset: usize = cells[..start_index].iter().map(|(_, w)| w).sum();
-    let first = window_start(&cells, offset);
+    let offset = line.starts[start_index];
+    let context = MAX_SNIPPET_WIDTH / 3;
+    // The first cell shown is the first one that starts after the context
+    // before `start`, found by binary search on the start columns.
+    let first = if offset <= context {
+        0
+    } else {
+        line.starts[..cells.len()].partition_point(|&column| column < offset - context)
+    };
     let mut display_line = String::new();
     let (mut column, mut shown_offset, mut width) = (0, None, 0);
     if first > 0 {
@@ -172,40 +244,6 @@ pub fn underline(line: &str, start: usize, end: usize) -> (String, usize, usize)
         column += advance;
     }
     (display_line, shown_offset.unwrap_or(column), width)
-}
-
-/// Splits a line into displayed pieces with their widths, tabs expanded.
-fn display_cells(line: &str) -> Vec<(String, usize)> {
-    let mut column = 0;
-    line.chars()
-        .map(|character| {
-            let cell = if character == '\t' {
-                let advance = TAB_WIDTH - column % TAB_WIDTH;
-                (" ".repeat(advance), advance)
-            } else if character.is_control() {
-                ("\u{fffd}".to_owned(), 1)
-            } else {
-                (character.to_string(), character.width().unwrap_or(0))
-            };
-            column += cell.1;
-            cell
-        })
-        .collect()
-}
-
-/// Returns the index of the first cell shown, keeping `offset` in view.
-fn window_start(cells: &[(String, usize)], offset: usize) -> usize {
-    let context = MAX_SNIPPET_WIDTH / 3;
-    if offset <= context {
-        return 0;
-    }
-    let mut skipped = 0;
-    let mut first = 0;
-    while first < cells.len() && skipped + cells[first].1 <= offset - context {
-        skipped += cells[first].1;
-        first += 1;
-    }
-    first
 }
 
 /// Returns the closing line: the number of errors and warnings in how many records.

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -345,12 +346,22 @@ pub fn read_source(path: &Path) -> Result<String, Box<Diagnostic>> {
         );
         Diagnostic::new(checks::UNREADABLE_FILE, path, "", message, hint).at(line_one(), line_one())
     };
+    // The size from metadata stops most large files before reading; the
+    // bounded read also stops a pipe or device, whose metadata says 0.
     let size = fs::metadata(path).map_err(cannot_read)?.len();
-    if size > MAX_RECORD_BYTES {
+    let mut bytes = Vec::new();
+    if size <= MAX_RECORD_BYTES {
+        let file = fs::File::open(path).map_err(cannot_read)?;
+        file.take(MAX_RECORD_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(cannot_read)?;
+    }
+    if size > MAX_RECORD_BYTES || bytes.len() as u64 > MAX_RECORD_BYTES {
+        let size = size.max(bytes.len() as u64);
         let message = Text::new(
-            format!("{shown} 有 {size} 字节；记录文件最大 {MAX_RECORD_BYTES} 字节（1 MiB）"),
+            format!("{shown} 超过 {MAX_RECORD_BYTES} 字节（1 MiB），至少有 {size} 字节"),
             format!(
-                "{shown} is {size} bytes; a record file is at most {MAX_RECORD_BYTES} bytes (1 MiB)"
+                "{shown} is larger than {MAX_RECORD_BYTES} bytes (1 MiB): at least {size} bytes"
             ),
         );
         let hint = Text::new(
@@ -360,7 +371,6 @@ pub fn read_source(path: &Path) -> Result<String, Box<Diagnostic>> {
         let diagnostic = Diagnostic::new(checks::FILE_TOO_LARGE, path, "", message, hint);
         return Err(Box::new(diagnostic.at(line_one(), line_one())));
     }
-    let bytes = fs::read(path).map_err(cannot_read)?;
     let text = String::from_utf8(bytes)
         .map_err(|error| not_utf8(path, error.as_bytes(), error.utf8_error()))?;
     Ok(match text.strip_prefix('\u{feff}') {
