@@ -343,7 +343,7 @@ fn unknown_universities(
 }
 
 /// Returns the listed university that `name` most likely means: one whose
-/// name starts with its first character and holds all the others in order,
+/// name starts with its first character and contains all the others in order,
 /// as an abbreviation such as 郑大 for 郑州大学 does, or one a single
 /// character away.
 fn closest_university<'a>(name: &str, campaign: &'a Campaign) -> Option<&'a str> {

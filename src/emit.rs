@@ -67,7 +67,7 @@ impl SourceLines {
     }
 }
 
-/// How diagnostics are printed: the language, and whether to colour them.
+/// Output settings of diagnostics: the language, and whether to colour them.
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
     pub lang: Lang,
@@ -176,7 +176,7 @@ pub fn underline(line: &str, start: usize, end: usize) -> (String, usize, usize)
 #[derive(Debug)]
 pub struct LineCells {
     cells: Vec<(String, usize)>,
-    /// `starts[i]` is the display column of cell `i`; one more entry holds the line's width.
+    /// `starts[i]` is the display column of cell `i`. One more entry stores the line's width.
     starts: Vec<usize>,
 }
 
@@ -276,7 +276,7 @@ pub struct JsonReport<'a> {
     pub errors: usize,
     pub warnings: usize,
     pub diagnostics: Vec<JsonDiagnostic<'a>>,
-    /// Why the check could not run at all (exit status 2), else `null`.
+    /// Reason the check could not run at all (exit status 2), else `null`.
     pub failure: Option<String>,
 }
 

@@ -347,7 +347,7 @@ pub fn read_source(path: &Path) -> Result<String, Box<Diagnostic>> {
         Diagnostic::new(checks::UNREADABLE_FILE, path, "", message, hint).at(line_one(), line_one())
     };
     // The size from metadata stops most large files before reading; the
-    // bounded read also stops a pipe or device, whose metadata says 0.
+    // bounded read also stops a pipe or device, whose metadata reports 0.
     let size = fs::metadata(path).map_err(cannot_read)?.len();
     let mut bytes = Vec::new();
     if size <= MAX_RECORD_BYTES {

@@ -29,7 +29,7 @@ pub const EXIT_INVALID: u8 = 1;
 /// Exit status: bad usage, or a file could not be read or written.
 pub const EXIT_FAILURE: u8 = 2;
 
-/// How a command prints: quietly or not, in which language, with colour or not.
+/// Output settings of a command: quiet or not, the language, colour or not.
 #[derive(Debug, Clone, Copy)]
 struct Printer {
     quiet: bool,
