@@ -509,29 +509,41 @@ fn line_one() -> Position {
 /// Fills in the line and column of every diagnostic from its key path,
 /// reading each file that has diagnostics once. Returns those sources.
 fn resolve_positions(diagnostics: &mut [Diagnostic]) -> HashMap<PathBuf, SourceLines> {
-    let mut files: Vec<PathBuf> = diagnostics.iter().map(|d| d.file.clone()).collect();
-    files.sort();
-    files.dedup();
-    let sources: HashMap<PathBuf, (String, SourceMap)> = files
-        .into_par_iter()
-        .filter_map(|file| {
-            // A GBK file is shown decoded, so its diagnostic can quote the line.
-            let source = read_source(&file).ok().or_else(|| gbk_source(&file))?;
-            let map = SourceMap::build(&source);
-            Some((file, (source, map)))
-        })
-        .collect();
-    for diagnostic in diagnostics.iter_mut().filter(|d| !d.located) {
-        let (start, end) = match sources.get(&diagnostic.file) {
-            Some((_, map)) => map.resolve(&diagnostic.key_path, diagnostic.part),
-            None => (line_one(), line_one()),
-        };
-        diagnostic.start = start;
-        diagnostic.end = end;
-        diagnostic.located = true;
+    // Diagnostics of one file are resolved together with one position index,
+    // which is dropped right after: holding the indexes of every file at
+    // once cost several kilobytes per file with a diagnostic.
+    diagnostics.sort_by(|left, right| left.file.cmp(&right.file));
+    let mut groups: Vec<&mut [Diagnostic]> = Vec::new();
+    let mut rest = diagnostics;
+    while !rest.is_empty() {
+        let length = rest.iter().take_while(|d| d.file == rest[0].file).count();
+        let (group, tail) = rest.split_at_mut(length);
+        groups.push(group);
+        rest = tail;
     }
-    sources
+    groups
+        .into_par_iter()
+        .filter_map(|group| {
+            let file = group[0].file.clone();
+            // A GBK file is shown decoded, so its diagnostic can quote the line.
+            let source = read_source(&file).ok().or_else(|| gbk_source(&file));
+            let map = source
+                .as_deref()
+                .filter(|_| group.iter().any(|d| !d.located))
+                .map(SourceMap::build);
+            for diagnostic in group.iter_mut().filter(|d| !d.located) {
+                let (start, end) = match &map {
+                    Some(map) => map.resolve(&diagnostic.key_path, diagnostic.part),
+                    None => (line_one(), line_one()),
+                };
+                diagnostic.start = start;
+                diagnostic.end = end;
+                diagnostic.located = true;
+            }
+            Some((file, source?))
+        })
+        .collect::<Vec<(PathBuf, String)>>()
         .into_iter()
-        .map(|(file, (source, _))| (file, SourceLines::new(source)))
+        .map(|(file, source)| (file, SourceLines::new(source)))
         .collect()
 }
