@@ -35,7 +35,7 @@ pub struct SchemaArguments {
     pub kind: Kind,
     /// Folder to write all three schemas into, as family.schema.json,
     /// team.schema.json and campaign.schema.json, instead of printing one
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with = "kind")]
     pub out: Option<PathBuf>,
 }
 
