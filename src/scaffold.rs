@@ -152,7 +152,9 @@ pub fn schema_reference(file_dir: &Path, root: &Path, file_name: &str) -> Result
     let file_dir = file_dir
         .canonicalize()
         .map_err(|error| Error::io(file_dir, error))?;
-    let root = root.canonicalize().map_err(|error| Error::io(root, error))?;
+    let root = root
+        .canonicalize()
+        .map_err(|error| Error::io(root, error))?;
     let schema = root.join(SCHEMA_DIR).join(file_name);
 
     let from: Vec<Component> = file_dir.components().collect();
@@ -184,7 +186,10 @@ fn file_url(path: &Path) -> String {
 pub fn render(kind: Kind, university: Option<&str>, schema_reference: &str) -> String {
     let mut lines = vec![
         format!("# yaml-language-server: $schema={schema_reference}"),
-        format!("# {}：在每个冒号后面填写；# 后面是说明，可以留着。", kind.label()),
+        format!(
+            "# {}：在每个冒号后面填写；# 后面是说明，可以留着。",
+            kind.label()
+        ),
         "# 行首是 # 的键属于选填的块：要填写时，删掉 # 和它后面的一个空格。".to_owned(),
     ];
     let context = Context { kind, university };

@@ -164,25 +164,19 @@ pub fn rule_at(kind: Kind, path: &str) -> Option<Rule> {
         (Kind::Family, "family.in_hubei" | "family.elderly") => {
             rule(Required, Count { minimum: 0 })
         }
-        (Kind::Family, "family.minors") => noted(
-            Required,
-            Count { minimum: 0 },
-            "grades 中每个孩子写一项",
-        ),
+        (Kind::Family, "family.minors") => {
+            noted(Required, Count { minimum: 0 }, "grades 中每个孩子写一项")
+        }
         (Kind::Family, "family.address") => rule(Required, Text),
         (Kind::Family, "family.phone") => rule(Required, Phone),
-        (Kind::Family, "family.elderly_health") => {
-            noted(Optional, Text, "elderly 大于 0 时必填")
-        }
+        (Kind::Family, "family.elderly_health") => noted(Optional, Text, "elderly 大于 0 时必填"),
         (Kind::Family, "family.grades") => noted(
             Optional,
             TextList,
             "每个未成年子女写一项，例如 [小学三年级]；没有就写 []",
         ),
         (Kind::Family, "needs") => rule(Required, Needs),
-        (Kind::Family, "needs_summary") => {
-            noted(Optional, Text, "选了代码 5（其他）时必填")
-        }
+        (Kind::Family, "needs_summary") => noted(Optional, Text, "选了代码 5（其他）时必填"),
         (Kind::Family, "team") => noted(
             Required,
             Text,
@@ -194,9 +188,7 @@ pub fn rule_at(kind: Kind, path: &str) -> Option<Rule> {
             Text,
             "选了代码 4（生活帮扶）时写明由谁批准、如何防护",
         ),
-        (Kind::Family, "approval") => {
-            noted(Optional, Block(APPROVAL), "高校团委同意后填写")
-        }
+        (Kind::Family, "approval") => noted(Optional, Block(APPROVAL), "高校团委同意后填写"),
         (Kind::Family, "approval.opinion" | "approval.signer") => rule(Required, Text),
         (Kind::Family, "approval.date" | "visits.date") => rule(Required, Date),
         (Kind::Family, "visits") => noted(Optional, Blocks(VISIT), "每次回访写一项"),
@@ -209,11 +201,7 @@ pub fn rule_at(kind: Kind, path: &str) -> Option<Rule> {
         (Kind::Team, "leader.name") => rule(Required, Text),
         (Kind::Team, "leader.phone") => rule(Required, Phone),
         (Kind::Team, "members") => rule(Required, Count { minimum: 1 }),
-        (Kind::Team, "roster") => noted(
-            Optional,
-            Blocks(MEMBER),
-            "填写时人数须等于 members",
-        ),
+        (Kind::Team, "roster") => noted(Optional, Blocks(MEMBER), "填写时人数须等于 members"),
         (Kind::Team, "roster.name") => rule(Required, Text),
         (Kind::Team, "roster.training") => {
             noted(Required, Choice(TRAININGS), "只有 合格 的志愿者可以上岗")

@@ -97,7 +97,9 @@ fn new_family_lists_keys_labels_and_choices() {
         "# yaml-language-server: $schema=../../schemas/family.schema.json"
     );
     assert!(
-        lines.iter().any(|line| line.starts_with("university: 郑州大学  # 高校：必填")),
+        lines
+            .iter()
+            .any(|line| line.starts_with("university: 郑州大学  # 高校：必填")),
         "{text}"
     );
     assert!(
@@ -115,7 +117,9 @@ fn new_family_lists_keys_labels_and_choices() {
         "{text}"
     );
     assert!(
-        lines.iter().any(|line| line.starts_with("  #   mode:") && line.ends_with("线上 或 线下")),
+        lines
+            .iter()
+            .any(|line| line.starts_with("  #   mode:") && line.ends_with("线上 或 线下")),
         "{text}"
     );
 }
@@ -130,7 +134,10 @@ fn new_team_points_at_team_schema() {
         first,
         "# yaml-language-server: $schema=../../../schemas/team.schema.json"
     );
-    assert!(text.contains("# 基础培训：必填，合格、未合格 或 未参加"), "{text}");
+    assert!(
+        text.contains("# 基础培训：必填，合格、未合格 或 未参加"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -205,7 +212,13 @@ fn schema_flags_same_blanks_as_check() {
         let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
         let mut flagged: Vec<String> = validator
             .iter_errors(&instance)
-            .map(|error| error.instance_path().to_string().trim_start_matches('/').replace('/', "."))
+            .map(|error| {
+                error
+                    .instance_path()
+                    .to_string()
+                    .trim_start_matches('/')
+                    .replace('/', ".")
+            })
             .collect();
         flagged.sort();
         flagged.dedup();

@@ -88,11 +88,7 @@ fn schema_rules() -> Vec<(&'static str, &'static str, Fixture)> {
             WANG,
             base().replace(WANG, "  hospital:", "  hospitl:"),
         ),
-        (
-            "missing key",
-            LI,
-            base().remove_line(LI, "team: zzu-01"),
-        ),
+        ("missing key", LI, base().remove_line(LI, "team: zzu-01")),
         (
             "blank required text",
             WANG,
@@ -228,7 +224,11 @@ fn schema_rules() -> Vec<(&'static str, &'static str, Fixture)> {
         (
             "negative visit interval",
             CAMPAIGN,
-            base().replace(CAMPAIGN, "visit_interval_days: 14", "visit_interval_days: -1"),
+            base().replace(
+                CAMPAIGN,
+                "visit_interval_days: 14",
+                "visit_interval_days: -1",
+            ),
         ),
         (
             "unknown campaign key",
@@ -290,7 +290,10 @@ fn schema_and_check_reject_each_fixture() {
     let validators = Validators::new();
     for (name, path, fixture) in schema_rules() {
         let errors = check_errors(&fixture, path);
-        assert!(!errors.is_empty(), "{name}: check reports no error in {path}");
+        assert!(
+            !errors.is_empty(),
+            "{name}: check reports no error in {path}"
+        );
         let rejected = validators.errors(path, &fixture.text(path));
         assert!(
             !rejected.is_empty(),
@@ -304,7 +307,10 @@ fn schema_accepts_rules_only_check_has() {
     let validators = Validators::new();
     for (name, path, fixture) in check_only_rules() {
         let errors = check_errors(&fixture, path);
-        assert!(!errors.is_empty(), "{name}: check reports no error in {path}");
+        assert!(
+            !errors.is_empty(),
+            "{name}: check reports no error in {path}"
+        );
         let rejected = validators.errors(path, &fixture.text(path));
         assert!(
             rejected.is_empty(),
