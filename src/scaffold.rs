@@ -145,9 +145,9 @@ fn write_new(path: &Path, text: &str, lang: Lang) -> Result<(), Error> {
 }
 
 /// Returns the `$schema` reference from a file in `file_dir` to the schema
-/// `file_name` in the `schemas` folder of `root`: a relative path with `/`
-/// separators, which the YAML extension resolves against the file, or a
-/// `file:` URL when no relative path exists (another drive on Windows).
+/// `file_name` in the `schemas` folder of `root`. It is a relative path with
+/// `/` separators, which the YAML extension resolves against the file. When
+/// no relative path exists (another drive on Windows), it is a `file:` URL.
 pub fn schema_reference(file_dir: &Path, root: &Path, file_name: &str) -> Result<String, Error> {
     let file_dir = file_dir
         .canonicalize()
@@ -202,8 +202,8 @@ struct Context<'a> {
     university: Option<&'a str>,
 }
 
-/// Where the keys of a block start: the indentation, whether they are
-/// commented out, and whether they form a list item (`- ` before the first).
+/// The start of a block's keys: the indentation, whether they are commented
+/// out, and whether they form a list item (`- ` before the first).
 #[derive(Clone)]
 struct Indent {
     spaces: String,

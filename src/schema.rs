@@ -116,7 +116,7 @@ pub enum ValueKind {
     Blocks(&'static [Field]),
 }
 
-/// What one key accepts, as `check` enforces it on that key alone.
+/// The values one key accepts, as `check` enforces them on that key alone.
 #[derive(Clone, Copy)]
 pub struct Rule {
     pub presence: Presence,
@@ -324,7 +324,7 @@ fn value_schema(kind: Kind, path: &str, rule: &Rule) -> Value {
                 { "type": "string", "pattern": PHONE_PATTERN },
                 // An unquoted mobile is read as a number and accepted as
                 // written. An unquoted landline loses its leading 0 in the
-                // parsed value, so the schema asks for quotes there.
+                // parsed value, so the schema requires quotes there.
                 { "type": "integer", "minimum": 10_000_000_000_u64, "maximum": 19_999_999_999_u64 },
             ],
         }),

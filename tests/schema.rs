@@ -1,8 +1,8 @@
-//! The JSON Schemas printed by `schema`, checked with an independent
-//! validator (the `jsonschema` crate) against `check`: the valid sample and
-//! base are accepted by both, every fixture that breaks a rule a schema can
-//! express is rejected by both, and the rules a schema cannot express are
-//! pinned as accepted by the schema and rejected by `check`.
+//! The JSON Schemas printed by `schema`, compared with `check` through an
+//! independent validator (the `jsonschema` crate). Both accept the valid
+//! sample and base, and both reject every fixture that breaks a rule a
+//! schema can express. Fixtures breaking the other rules are pinned as
+//! accepted by the schema and rejected by `check`.
 
 // Each test binary uses only part of the shared harness.
 #[allow(dead_code)]
@@ -389,6 +389,7 @@ fn family_schema_has_labels_choices_and_patterns() {
         family["$schema"],
         "https://json-schema.org/draft/2020-12/schema"
     );
+
     let worker = &family["properties"]["worker"];
     assert_eq!(worker["title"], "医务人员");
     assert_eq!(worker["properties"]["gender"]["title"], "性别");
@@ -400,6 +401,7 @@ fn family_schema_has_labels_choices_and_patterns() {
         worker["required"],
         serde_json::json!(["name", "gender", "hospital", "aided_hospital"])
     );
+
     let household = &family["properties"]["family"]["properties"];
     assert_eq!(household["size"]["minimum"], 1);
     assert_eq!(household["elderly"]["minimum"], 0);
@@ -408,6 +410,7 @@ fn family_schema_has_labels_choices_and_patterns() {
         .expect("the phone has a pattern");
     assert!(phone.contains("1[0-9]{10}"), "{phone}");
     assert!(phone.contains("0[0-9]{2,3}-?[0-9]{7,8}"), "{phone}");
+
     assert_eq!(
         family["properties"]["needs"]["items"]["enum"],
         serde_json::json!([1, 2, 3, 4, 5])
