@@ -45,6 +45,10 @@ pub enum Command {
     Check(CheckArguments),
     /// Print the long explanation of a check, with a wrong and a corrected example
     Explain(ExplainArguments),
+    /// Write a family or team file with every key commented, ready to fill in
+    New(crate::scaffold::NewArguments),
+    /// Print the JSON Schema of a format, or write all three with --out, for editors
+    Schema(crate::schema::SchemaArguments),
 }
 
 /// Options of `explain`.

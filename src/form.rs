@@ -11,7 +11,8 @@ use crate::diagnostic::{self as checks, Text};
 use crate::locate::join;
 use crate::record::{Approval, Family, Household, Leader, Member, Source, Team, Visit, Worker};
 
-const FAMILY: &[Field] = &[
+/// Keys of a family file (Attachment 1), with their form labels.
+pub const FAMILY: &[Field] = &[
     field("university", "高校"),
     field("worker", "医务人员"),
     field("family", "家庭"),
@@ -23,14 +24,16 @@ const FAMILY: &[Field] = &[
     field("approval", "高校团委意见"),
     field("visits", "回访记录"),
 ];
-const WORKER: &[Field] = &[
+/// Keys of the `worker` block of a family.
+pub const WORKER: &[Field] = &[
     field("name", "医务人员姓名"),
     field("gender", "性别"),
     field("hospital", "医务人员所属医院"),
     field("aided_hospital", "援助医院（含在本院抗疫一线）"),
     field("deployment", "派出类别"),
 ];
-const HOUSEHOLD: &[Field] = &[
+/// Keys of the `family` block of a family.
+pub const HOUSEHOLD: &[Field] = &[
     field("size", "家庭人数"),
     field("in_hubei", "家庭援鄂人数"),
     field("address", "家庭地址"),
@@ -40,17 +43,20 @@ const HOUSEHOLD: &[Field] = &[
     field("minors", "未成年子女数"),
     field("grades", "就读年级"),
 ];
-const APPROVAL: &[Field] = &[
+/// Keys of the `approval` block of a family.
+pub const APPROVAL: &[Field] = &[
     field("opinion", "高校团委意见"),
     field("signer", "负责人签名"),
     field("date", "日期"),
 ];
-const VISIT: &[Field] = &[
+/// Keys of each item of a family's `visits`.
+pub const VISIT: &[Field] = &[
     field("date", "回访日期"),
     field("mode", "回访方式"),
     field("note", "回访记录"),
 ];
-const TEAM: &[Field] = &[
+/// Keys of a team file.
+pub const TEAM: &[Field] = &[
     field("university", "高校"),
     field("name", "团队名称"),
     field("kind", "团队类别"),
@@ -58,16 +64,19 @@ const TEAM: &[Field] = &[
     field("members", "志愿者团队成员人数"),
     field("roster", "团队成员名单"),
 ];
-const LEADER: &[Field] = &[
+/// Keys of the `leader` block of a team.
+pub const LEADER: &[Field] = &[
     field("name", "志愿者团队负责人姓名"),
     field("phone", "联系方式"),
 ];
-const MEMBER: &[Field] = &[
+/// Keys of each item of a team's `roster`.
+pub const MEMBER: &[Field] = &[
     field("name", "姓名"),
     field("training", "基础培训"),
     field("skills", "特长"),
 ];
-const CAMPAIGN: &[Field] = &[
+/// Keys of the campaign file.
+pub const CAMPAIGN: &[Field] = &[
     field("title", "活动名称"),
     field("issuer", "发文单位"),
     field("deadline", "汇总表截止日期"),
@@ -75,12 +84,15 @@ const CAMPAIGN: &[Field] = &[
     field("universities", "高校名单"),
     field("as_of", "统计日期"),
 ];
-const UNIVERSITY: &[Field] = &[
+/// Keys of each item of the campaign's `universities`.
+pub const UNIVERSITY: &[Field] = &[
     field("name", "高校"),
     field("folder", "输出文件夹"),
     field("deadline", "截止日期"),
 ];
 
+/// Allowed values of `worker.gender`.
+pub const GENDERS: &[&str] = &["男", "女"];
 /// Allowed values of `worker.deployment`.
 pub const DEPLOYMENTS: &[&str] = &["援鄂", "省内", "本院"];
 /// Allowed values of a team's `kind`.
@@ -201,7 +213,7 @@ fn worker(decoder: &mut Decoder, map: &Mapping) -> Option<Worker> {
         map,
         path,
         key(WORKER, "gender"),
-        &["男", "女"],
+        GENDERS,
         true,
         checks::INVALID_GENDER,
     );

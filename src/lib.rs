@@ -24,6 +24,8 @@ pub mod output;
 pub mod record;
 pub mod render;
 pub mod run;
+pub mod scaffold;
+pub mod schema;
 pub mod summary;
 pub mod syntax;
 pub mod workbook;

@@ -19,6 +19,8 @@ use crate::lang::Lang;
 use crate::load::{self, Loaded};
 use crate::output::{self, Staging};
 use crate::render::{self, RenderOptions};
+use crate::scaffold;
+use crate::schema;
 use crate::summary::Summary;
 use crate::workbook;
 
@@ -55,6 +57,8 @@ pub fn run(arguments: Arguments) -> u8 {
         Command::Check(check) => run_check(check, printer),
         Command::Build(build) => run_build(build, printer),
         Command::Explain(explain) => run_explain(explain, lang),
+        Command::New(new) => scaffold::run(new, lang, arguments.quiet).map(|()| EXIT_OK),
+        Command::Schema(schema) => schema::run(schema).map(|_| EXIT_OK),
     };
     match result {
         Ok(status) => status,
