@@ -560,7 +560,7 @@ fn write_new(path: &Path, text: &str) -> Result<(), Error> {
 }
 
 /// Returns a scalar as YAML: plain when YAML reads it back as the same
-/// text, quoted otherwise (for `yes`, `1`, `a: b` and the like).
+/// text, quoted otherwise (for `true`, `120`, `a: b` and the like).
 fn yaml_text(text: &str) -> String {
     let plain = serde_yaml::to_string(text).unwrap_or_default();
     let plain = plain.trim_end_matches('\n');
@@ -818,7 +818,8 @@ mod tests {
     #[test]
     fn yaml_text_quotes_only_when_needed() {
         assert_eq!(yaml_text("王某"), "王某");
-        assert_eq!(yaml_text("yes"), "'yes'");
+        assert_eq!(yaml_text("true"), "'true'");
+        assert_eq!(yaml_text("120"), "'120'");
         assert_eq!(yaml_text("a: b"), "'a: b'");
         let value: String = serde_yaml::from_str(&yaml_text("#1 医院")).unwrap();
         assert_eq!(value, "#1 医院");
