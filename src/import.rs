@@ -30,7 +30,7 @@ pub struct ImportOptions {
     pub lang: Lang,
 }
 
-/// What an import wrote and what it skipped.
+/// The files an import wrote and the rows it skipped.
 #[derive(Debug, Default)]
 pub struct ImportReport {
     /// Record files written, in table order.
@@ -71,7 +71,7 @@ impl Column {
         crate::workbook::HEADERS[self as usize]
     }
 
-    /// Whether a workbook without this column cannot be imported. A missing
+    /// Returns whether a workbook without this column cannot be imported. A missing
     /// 高校 column means every row is the given university, and the team
     /// size only ends up in a comment.
     fn required(self) -> bool {
@@ -114,8 +114,8 @@ struct Grid {
     rows: Vec<Vec<String>>,
 }
 
-/// Where each column is: the header's row index in the grid and, per column
-/// of the form, the index of the cell holding it.
+/// The position of the header row in the grid and, for each column of the
+/// form, the index of the cell that contains it.
 struct Header {
     row: usize,
     cells: [Option<usize>; 9],
@@ -152,7 +152,7 @@ struct Row {
 pub fn import(options: &ImportOptions) -> Result<ImportReport, Error> {
     let lang = options.lang;
     let grid = read_grid(&options.workbook, lang)?;
-    let header = find_header(&grid, lang).ok_or_else(|| missing_header(options, lang))?;
+    let header = find_header(&grid).ok_or_else(|| missing_header(options, lang))?;
     check_required(&header, options, lang)?;
 
     let mut report = ImportReport::default();
@@ -163,7 +163,7 @@ pub fn import(options: &ImportOptions) -> Result<ImportReport, Error> {
         .enumerate()
         .map(|(index, row)| (folder.join(format!("family-{:03}.yaml", index + 1)), row))
         .collect();
-    refuse_existing(&planned, lang)?;
+    reject_existing(&planned, lang)?;
 
     fs::create_dir_all(&folder).map_err(|error| Error::io(&folder, error))?;
     let source_name = options
@@ -321,7 +321,7 @@ fn squeeze(text: &str) -> String {
 
 /// Finds the header row among the first rows: the first row with a
 /// 医务人员姓名 cell and at least four other labels of the form.
-fn find_header(grid: &Grid, _lang: Lang) -> Option<Header> {
+fn find_header(grid: &Grid) -> Option<Header> {
     grid.rows
         .iter()
         .take(HEADER_SEARCH_ROWS)
@@ -524,7 +524,7 @@ fn university_folder(options: &ImportOptions) -> Result<PathBuf, Error> {
     Ok(options.records.join(name))
 }
 
-fn refuse_existing(planned: &[(PathBuf, Row)], lang: Lang) -> Result<(), Error> {
+fn reject_existing(planned: &[(PathBuf, Row)], lang: Lang) -> Result<(), Error> {
     let existing: Vec<String> = planned
         .iter()
         .filter(|(path, _)| path.exists())
@@ -683,6 +683,7 @@ fn household_lines(out: &mut String, row: &Row) {
         "  phone:",
         "家庭联系方式（待填）：手机或座机，加引号，如 \"13800001234\"",
     );
+
     let elderly = format!("  elderly: {}", count_yaml(&row.elderly));
     line(out, &elderly, &count_comment("家中老年人数", &row.elderly));
     if row.elderly == Count::Value(0) {
@@ -690,6 +691,7 @@ fn household_lines(out: &mut String, row: &Row) {
     } else {
         line(out, "  elderly_health:", "健康状况（待填）：有老人时必填");
     }
+
     let minors = format!("  minors: {}", count_yaml(&row.minors));
     line(out, &minors, &count_comment("未成年子女数", &row.minors));
     if row.minors == Count::Value(0) {
@@ -712,6 +714,7 @@ fn plan_lines(out: &mut String, row: &Row) {
     }
     line(out, &needs, &comment);
     line(out, "", "3 健康咨询与在线问诊 4 生活帮扶 5 其他");
+
     if row.needs.contains(&5) {
         line(
             out,
@@ -721,6 +724,7 @@ fn plan_lines(out: &mut String, row: &Row) {
     } else {
         line(out, "# needs_summary:", "帮扶需求简述：选 5 其他 时必填");
     }
+
     line(
         out,
         "team:",
@@ -732,6 +736,7 @@ fn plan_lines(out: &mut String, row: &Row) {
         Count::Unreadable(text) => text.clone(),
     };
     line(out, &format!("# 汇总表中的志愿服务团队人数：{members}"), "");
+
     line(out, "plan:", "“一家一策”简介（待填），可用 Markdown");
     if row.needs.contains(&4) {
         line(

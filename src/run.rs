@@ -98,7 +98,7 @@ fn run_explain(arguments: &ExplainArguments, lang: Lang) -> Result<u8, Error> {
 fn run_import(arguments: &ImportArguments, printer: Printer) -> Result<u8, Error> {
     let options = import::ImportOptions {
         workbook: arguments.workbook.clone(),
-        university: arguments.university.clone(),
+        university: arguments.university.trim().to_owned(),
         records: arguments.records.clone(),
         lang: printer.style.lang,
     };

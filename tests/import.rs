@@ -275,11 +275,11 @@ fn imported_records_fail_only_on_blanks() {
     assert_eq!(found, expected);
 }
 
-/// Writes a workbook shaped like one typed by hand in Excel: the title
-/// merged over row 1, a blank row, the header on row 3 with spaced-out
-/// labels and an empty column C, numbers typed as text, every way of
-/// separating codes, a blank row inside the table, a row of another
-/// university, the note and a signature line under it.
+/// Writes a workbook shaped like one typed by hand in Excel. The title is
+/// merged over row 1 above a blank row, and the header on row 3 has
+/// spaced-out labels and an empty column C. The rows hold numbers typed as
+/// text, every way of separating codes, a blank row, a row of another
+/// university, the note and a line under the note.
 fn excel_workbook() -> Vec<u8> {
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
@@ -288,6 +288,7 @@ fn excel_workbook() -> Vec<u8> {
     sheet
         .merge_range(0, 0, 0, 9, title, &Format::new().set_bold())
         .unwrap();
+
     let headers = [
         "高  校",
         "医务人员姓    名",
@@ -303,6 +304,7 @@ fn excel_workbook() -> Vec<u8> {
     for (column, header) in (0..).zip(headers) {
         sheet.write_string(2, column, header).unwrap();
     }
+
     let rows: [[&str; 10]; 6] = [
         [
             "郑州大学",
@@ -373,6 +375,7 @@ fn excel_workbook() -> Vec<u8> {
             }
         }
     }
+
     let note = "备注：服务内容填数字，1：子女学习辅导 2：心理援助 3：健康咨询与在线问诊 4：生活帮扶 5：其他";
     sheet
         .merge_range(10, 0, 10, 9, note, &Format::new())
