@@ -250,6 +250,8 @@ fn merged_areas<R: std::io::Read + std::io::Seek>(
     workbook: &mut Sheets<R>,
     sheet: &str,
 ) -> Vec<Dimensions> {
+    // NOTE: no test reads an .xls file, so the .xls path, merged areas
+    // included, relies on calamine's reader alone.
     match workbook {
         Sheets::Xlsx(xlsx) => xlsx.merge_cells_by_sheet_name(sheet).unwrap_or_default(),
         Sheets::Xls(xls) => xls.merge_cells_by_sheet_name(sheet).unwrap_or_default(),
