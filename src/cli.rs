@@ -49,6 +49,22 @@ pub enum Command {
     New(crate::scaffold::NewArguments),
     /// Print the JSON Schema of a format, or write all three with --out, for editors
     Schema(crate::schema::SchemaArguments),
+    /// Turn a filled-in Attachment 2 workbook into one family record per row
+    Import(ImportArguments),
+}
+
+/// Options of `import`.
+#[derive(Debug, Args)]
+pub struct ImportArguments {
+    /// Attachment 2 workbook (.xlsx, .xls or .ods) as a university filled it in
+    #[arg(value_name = "WORKBOOK")]
+    pub workbook: PathBuf,
+    /// University whose rows are imported; rows naming another university are skipped
+    #[arg(long, value_name = "NAME")]
+    pub university: String,
+    /// Folder of record files; the records go into its subfolder named after the university
+    #[arg(long, value_name = "DIR", default_value = "records")]
+    pub records: PathBuf,
 }
 
 /// Options of `explain`.

@@ -14,6 +14,7 @@ pub mod explain;
 pub mod form;
 pub mod full_width;
 pub mod generate;
+pub mod import;
 pub mod lang;
 pub mod load;
 pub mod locate;

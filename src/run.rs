@@ -9,12 +9,13 @@ use rayon::prelude::*;
 
 use crate::cli::{
     Arguments, BuildArguments, CheckArguments, ColorChoice, Command, CommonArguments,
-    ExplainArguments, Format,
+    ExplainArguments, Format, ImportArguments,
 };
 use crate::diagnostic::ALL_CHECKS;
 use crate::emit::{self, Style};
 use crate::error::Error;
 use crate::explain;
+use crate::import;
 use crate::lang::Lang;
 use crate::load::{self, Loaded};
 use crate::output::{self, Staging};
@@ -59,6 +60,7 @@ pub fn run(arguments: Arguments) -> u8 {
         Command::Explain(explain) => run_explain(explain, lang),
         Command::New(new) => scaffold::run(new, lang, arguments.quiet).map(|()| EXIT_OK),
         Command::Schema(schema) => schema::run(schema).map(|_| EXIT_OK),
+        Command::Import(import) => run_import(import, printer),
     };
     match result {
         Ok(status) => status,
@@ -95,6 +97,32 @@ fn run_explain(arguments: &ExplainArguments, lang: Lang) -> Result<u8, Error> {
             )))
         }
     }
+}
+
+fn run_import(arguments: &ImportArguments, printer: Printer) -> Result<u8, Error> {
+    let options = import::ImportOptions {
+        workbook: arguments.workbook.clone(),
+        university: arguments.university.trim().to_owned(),
+        records: arguments.records.clone(),
+        lang: printer.style.lang,
+    };
+    let report = import::import(&options)?;
+    let warning = if printer.style.lang == Lang::Zh {
+        "警告"
+    } else {
+        "warning"
+    };
+    for message in &report.warnings {
+        eprintln!("{warning}: {}", message.get(printer.style.lang));
+    }
+    // The paths written are the command's data, so scripts can `git add` them.
+    for path in &report.written {
+        println!("{}", path.display());
+    }
+    if !printer.quiet {
+        eprintln!("{}", import::summary_line(&report, &options));
+    }
+    Ok(EXIT_OK)
 }
 
 fn run_check(arguments: &CheckArguments, printer: Printer) -> Result<u8, Error> {
