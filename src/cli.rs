@@ -45,6 +45,18 @@ pub enum Command {
     Check(CheckArguments),
     /// Print the long explanation of a check, with a wrong and a corrected example
     Explain(ExplainArguments),
+    /// Build, serve the site on 127.0.0.1 and rebuild it whenever a record changes
+    Serve(ServeArguments),
+}
+
+/// Options of `serve`: those of `build` plus the port.
+#[derive(Debug, Args)]
+pub struct ServeArguments {
+    #[command(flatten)]
+    pub build: BuildArguments,
+    /// TCP port to listen on at 127.0.0.1; 0 picks a free port
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
 }
 
 /// Options of `explain`.

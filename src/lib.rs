@@ -24,6 +24,7 @@ pub mod output;
 pub mod record;
 pub mod render;
 pub mod run;
+pub mod serve;
 pub mod summary;
 pub mod syntax;
 pub mod workbook;
