@@ -19,7 +19,7 @@ use common::{AS_OF, Fixture, Run, WANG};
 const WORKBOOK_MEDIA_TYPE: &str =
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-/// Longest wait for a rebuild to show up in the version endpoint.
+/// Maximum wait for a rebuild to show up in the version endpoint.
 const REBUILD_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A running `serve` child, killed when dropped so no test leaves it behind.
