@@ -175,13 +175,34 @@ fn request(port: u16, method: &str, target: &str) -> Reply {
         "{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
     )
     .expect("the request is sent");
+    // Chromium's DevTools server keeps the connection open despite
+    // `Connection: close`, so the body is read up to its Content-Length.
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).expect("the response is read");
-
-    let split = raw
-        .windows(4)
-        .position(|window| window == b"\r\n\r\n")
-        .expect("the response has a head");
+    let mut buffer = [0; 8192];
+    let split = loop {
+        if let Some(split) = raw.windows(4).position(|window| window == b"\r\n\r\n") {
+            break split;
+        }
+        let read = stream.read(&mut buffer).expect("the response is read");
+        assert!(read > 0, "the connection closed before the end of the head");
+        raw.extend_from_slice(&buffer[..read]);
+    };
+    let head_text = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
+    let length = head_text
+        .lines()
+        .find_map(|line| line.strip_prefix("content-length:"))
+        .and_then(|value| value.trim().parse::<usize>().ok());
+    let wanted = length.map(|length| split + 4 + length);
+    while wanted.is_none_or(|wanted| raw.len() < wanted) {
+        let read = stream.read(&mut buffer).expect("the response is read");
+        if read == 0 {
+            break;
+        }
+        raw.extend_from_slice(&buffer[..read]);
+    }
+    if let Some(wanted) = wanted {
+        raw.truncate(wanted);
+    }
     let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     let mut lines = head.lines();
     let status_line = lines.next().expect("a status line");
@@ -355,19 +376,22 @@ fn serve_stops_on_interrupt() {
     assert!(hidden.is_empty(), "no staging folder is left: {hidden:?}");
 }
 
+/// Flags that keep headless Chromium off the network and out of the user's profile.
+const CHROMIUM_FLAGS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+];
+
 /// Runs headless Chromium on `url` and returns the DOM after the load event.
 fn dump_dom(browser: &str, url: &str) -> String {
     let profile = tempfile::tempdir().expect("a profile folder");
     let mut child = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ])
+        .args(CHROMIUM_FLAGS)
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .args(["--dump-dom", url])
         .stdout(Stdio::piped())
@@ -425,4 +449,95 @@ fn serve_shows_edits_in_chromium() {
     assert!(dom.contains("shoulashou-build-failure"), "{dom}");
     assert!(dom.contains("王某某"), "the last good page stays");
     assert!(!dom.contains("<女>"), "the diagnostic is text, not markup");
+}
+
+/// A headless Chromium that keeps a page open, killed when dropped.
+struct Browser {
+    child: Child,
+    /// Port of Chromium's DevTools HTTP endpoint on 127.0.0.1.
+    devtools_port: u16,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    /// Opens `url` and waits for Chromium to write the DevTools port it picked.
+    fn open(program: &str, url: &str) -> Browser {
+        let profile = tempfile::tempdir().expect("a profile folder");
+        let mut child = Command::new(program)
+            .args(CHROMIUM_FLAGS)
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .args(["--remote-debugging-port=0", url])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromium starts");
+        let port_file = profile.path().join("DevToolsActivePort");
+        let started = Instant::now();
+        let devtools_port = loop {
+            let text = fs::read_to_string(&port_file).unwrap_or_default();
+            if let Some(port) = text.lines().next().and_then(|line| line.parse().ok()) {
+                break port;
+            }
+            if started.elapsed() > Duration::from_secs(30) {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("chromium wrote no DevToolsActivePort within 30 s");
+            }
+            thread::sleep(Duration::from_millis(100));
+        };
+        Browser {
+            child,
+            devtools_port,
+            _profile: profile,
+        }
+    }
+
+    /// Returns the title of the open tab whose address starts with `prefix`.
+    fn title(&self, prefix: &str) -> Option<String> {
+        let reply = request(self.devtools_port, "GET", "/json/list");
+        let targets: serde_json::Value = serde_json::from_slice(&reply.body).ok()?;
+        targets.as_array()?.iter().find_map(|target| {
+            let url = target["url"].as_str()?;
+            url.starts_with(prefix)
+                .then(|| target["title"].as_str().map(str::to_owned))?
+        })
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn serve_reloads_open_page_in_chromium() {
+    let Some(program) = find_chromium() else {
+        eprintln!("skipped: no chromium on PATH");
+        return;
+    };
+    let server = Server::start();
+    let page = format!("{}zzu/wang.html", server.url);
+    let browser = Browser::open(&program, &page);
+
+    let wait_for_title = |expected: &str| {
+        let started = Instant::now();
+        loop {
+            let title = browser.title(&page).unwrap_or_default();
+            if title.contains(expected) {
+                return;
+            }
+            assert!(
+                started.elapsed() < REBUILD_TIMEOUT,
+                "the open page's title is {title:?}, expected it to contain {expected}\n{}",
+                server.stderr()
+            );
+            thread::sleep(Duration::from_millis(100));
+        }
+    };
+    wait_for_title("王某某");
+
+    server.edit(WANG, "name: 王某某", "name: 王新名");
+    wait_for_title("王新名");
 }
