@@ -39,6 +39,11 @@ impl Server {
     fn start() -> Server {
         let run = Fixture::base().run(&["build", "--as-of", AS_OF]);
         assert_eq!(run.status, 0, "the base builds: {}", run.stderr);
+        Server::start_in(run)
+    }
+
+    /// Starts `serve --port 0` in the folder of an earlier run.
+    fn start_in(run: Run) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_shoulashou"))
             .args(["serve", "--port", "0", "--as-of", AS_OF])
             .current_dir(run.dir.path())
@@ -175,6 +180,7 @@ fn request(port: u16, method: &str, target: &str) -> Reply {
         "{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
     )
     .expect("the request is sent");
+
     // Chromium's DevTools server keeps the connection open despite
     // `Connection: close`, so the body is read up to its Content-Length.
     let mut raw = Vec::new();
@@ -187,22 +193,24 @@ fn request(port: u16, method: &str, target: &str) -> Reply {
         assert!(read > 0, "the connection closed before the end of the head");
         raw.extend_from_slice(&buffer[..read]);
     };
+
     let head_text = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
     let length = head_text
         .lines()
         .find_map(|line| line.strip_prefix("content-length:"))
         .and_then(|value| value.trim().parse::<usize>().ok());
-    let wanted = length.map(|length| split + 4 + length);
-    while wanted.is_none_or(|wanted| raw.len() < wanted) {
+    let expected_end = length.map(|length| split + 4 + length);
+    while expected_end.is_none_or(|end| raw.len() < end) {
         let read = stream.read(&mut buffer).expect("the response is read");
         if read == 0 {
             break;
         }
         raw.extend_from_slice(&buffer[..read]);
     }
-    if let Some(wanted) = wanted {
-        raw.truncate(wanted);
+    if let Some(end) = expected_end {
+        raw.truncate(end);
     }
+
     let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     let mut lines = head.lines();
     let status_line = lines.next().expect("a status line");
@@ -345,6 +353,38 @@ fn serve_rebuilds_and_shows_failures() {
         "the banner is gone"
     );
     assert!(page.contains("王新名"));
+}
+
+#[test]
+fn serve_starts_with_invalid_records() {
+    // `check` writes the files and nothing else, so no site exists yet.
+    let fixture = Fixture::base().replace(WANG, "gender: 女", "gender: <女>");
+    let run = fixture.run(&["check", "--as-of", AS_OF]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    let server = Server::start_in(run);
+    assert!(!server.run.exists("site"), "a failed build writes no site");
+
+    let index = server.get("/");
+    assert_eq!(index.status, 404);
+    assert_eq!(
+        index.header("Content-Type"),
+        Some("text/html; charset=utf-8")
+    );
+    let text = index.text();
+    assert!(text.contains("shoulashou-build-failure"), "{text}");
+    assert!(text.contains("found `&lt;女&gt;`"), "{text}");
+    assert!(
+        text.contains("/__shoulashou/version"),
+        "the page reloads after a fix"
+    );
+
+    let before = server.version();
+    server.edit(WANG, "gender: <女>", "gender: 女");
+    server.wait_for_rebuild(before);
+    let index = server.get("/");
+    assert_eq!(index.status, 200);
+    assert!(!index.text().contains("shoulashou-build-failure"));
+    assert!(server.run.exists("site/index.html"));
 }
 
 #[test]
