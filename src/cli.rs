@@ -51,6 +51,8 @@ pub enum Command {
     Schema(crate::schema::SchemaArguments),
     /// Turn a filled-in Attachment 2 workbook into one family record per row
     Import(ImportArguments),
+    /// Build, serve the site on 127.0.0.1 and rebuild it whenever a record changes
+    Serve(ServeArguments),
 }
 
 /// Options of `import`.
@@ -65,6 +67,16 @@ pub struct ImportArguments {
     /// Folder of record files; the records go into its subfolder named after the university
     #[arg(long, value_name = "DIR", default_value = "records")]
     pub records: PathBuf,
+}
+
+/// Options of `serve`: those of `build` plus the port.
+#[derive(Debug, Args)]
+pub struct ServeArguments {
+    #[command(flatten)]
+    pub build: BuildArguments,
+    /// TCP port to listen on at 127.0.0.1; 0 picks a free port
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
 }
 
 /// Options of `explain`.

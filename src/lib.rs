@@ -27,6 +27,7 @@ pub mod render;
 pub mod run;
 pub mod scaffold;
 pub mod schema;
+pub mod serve;
 pub mod summary;
 pub mod syntax;
 pub mod workbook;

@@ -34,9 +34,19 @@ pub const EXIT_FAILURE: u8 = 2;
 
 /// Output settings of a command: quiet or not, the language, colour or not.
 #[derive(Debug, Clone, Copy)]
-struct Printer {
-    quiet: bool,
-    style: Style,
+pub(crate) struct Printer {
+    pub quiet: bool,
+    pub style: Style,
+}
+
+/// Outcome of one build that ran to the end.
+#[derive(Debug)]
+pub(crate) struct Built {
+    /// [`EXIT_OK`] when the site was replaced, else the status `build` exits with.
+    pub status: u8,
+    /// The diagnostics, their count line and why nothing was written, as
+    /// uncoloured text; empty when the site was replaced.
+    pub report: String,
 }
 
 /// Runs one command and returns its exit status.
@@ -61,6 +71,7 @@ pub fn run(arguments: Arguments) -> u8 {
         Command::New(new) => scaffold::run(new, lang, arguments.quiet).map(|()| EXIT_OK),
         Command::Schema(schema) => schema::run(schema).map(|_| EXIT_OK),
         Command::Import(import) => run_import(import, printer),
+        Command::Serve(serve) => crate::serve::run_serve(serve, printer),
     };
     match result {
         Ok(status) => status,
@@ -160,6 +171,13 @@ fn print_json(report: &emit::JsonReport) {
 }
 
 fn run_build(arguments: &BuildArguments, printer: Printer) -> Result<u8, Error> {
+    build_site(arguments, printer).map(|built| built.status)
+}
+
+/// Validates the records and, when they are valid, renders the site into a
+/// staging folder and swaps it in for `arguments.out`. Diagnostics are
+/// printed on stderr as they are by `build`.
+pub(crate) fn build_site(arguments: &BuildArguments, printer: Printer) -> Result<Built, Error> {
     let started = Instant::now();
     let options = arguments.common.load_options()?;
     let templates_dir = arguments.templates_dir()?;
@@ -176,7 +194,15 @@ fn run_build(arguments: &BuildArguments, printer: Printer) -> Result<u8, Error> 
             Lang::En => "error: the build stopped because of the errors above; nothing was written",
         };
         eprintln!("{stopped}");
-        return Ok(status);
+        let plain = Printer {
+            quiet: false,
+            style: Style {
+                color: false,
+                ..printer.style
+            },
+        };
+        let report = format!("{}{stopped}\n", diagnostics_text(&loaded, plain));
+        return Ok(Built { status, report });
     }
 
     let summary = Summary::build(
@@ -205,7 +231,10 @@ fn run_build(arguments: &BuildArguments, printer: Printer) -> Result<u8, Error> 
                     ),
                 }
             }
-            Ok(EXIT_OK)
+            Ok(Built {
+                status: EXIT_OK,
+                report: String::new(),
+            })
         }
         Err(error) => {
             staging.discard();
@@ -254,11 +283,21 @@ fn status_of(loaded: &Loaded, common: &CommonArguments) -> u8 {
 }
 
 fn print_diagnostics(loaded: &Loaded, printer: Printer) {
-    let stderr = std::io::stderr();
-    let mut stderr = stderr.lock();
+    let _ = std::io::stderr()
+        .lock()
+        .write_all(diagnostics_text(loaded, printer).as_bytes());
+}
+
+/// Renders every diagnostic and, unless quiet with nothing to report, the count line.
+fn diagnostics_text(loaded: &Loaded, printer: Printer) -> String {
+    let mut text = String::new();
     for diagnostic in &loaded.diagnostics {
-        let text = emit::render_text(diagnostic, &loaded.sources, printer.style);
-        let _ = writeln!(stderr, "{text}");
+        text.push_str(&emit::render_text(
+            diagnostic,
+            &loaded.sources,
+            printer.style,
+        ));
+        text.push('\n');
     }
     if !printer.quiet || !loaded.diagnostics.is_empty() {
         let line = emit::count_line(
@@ -267,6 +306,8 @@ fn print_diagnostics(loaded: &Loaded, printer: Printer) {
             loaded.records_read,
             printer.style.lang,
         );
-        let _ = writeln!(stderr, "{line}");
+        text.push_str(&line);
+        text.push('\n');
     }
+    text
 }
