@@ -173,23 +173,7 @@ impl Fixture {
             fs::write(&full, contents).expect("fixture files can be written");
         }
 
-        let output = Command::new(env!("CARGO_BIN_EXE_shoulashou"))
-            .args(arguments)
-            .current_dir(dir.path())
-            .env("NO_COLOR", "1")
-            // English messages unless a test asks for Chinese with `--lang zh`.
-            .env("LANG", "en_US.UTF-8")
-            .env_remove("LC_ALL")
-            .env_remove("LC_MESSAGES")
-            .output()
-            .expect("the shoulashou binary starts");
-        Run {
-            // A signal leaves no exit code, so -1 is used, which fails every status assertion.
-            status: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-            dir,
-        }
+        Run::in_folder(dir, arguments)
     }
 }
 
@@ -230,21 +214,27 @@ pub struct Diagnostic {
 impl Run {
     /// Runs the binary again in the same folder, as a user would after editing it.
     pub fn again(self, arguments: &[&str]) -> Run {
+        Run::in_folder(self.dir, arguments)
+    }
+
+    /// Runs the binary with `arguments` in `dir`, with English messages
+    /// unless a test asks for Chinese with `--lang zh`, and no colour.
+    fn in_folder(dir: TempDir, arguments: &[&str]) -> Run {
         let output = Command::new(env!("CARGO_BIN_EXE_shoulashou"))
             .args(arguments)
-            .current_dir(self.dir.path())
+            .current_dir(dir.path())
             .env("NO_COLOR", "1")
-            // English messages unless a test asks for Chinese with `--lang zh`.
             .env("LANG", "en_US.UTF-8")
             .env_remove("LC_ALL")
             .env_remove("LC_MESSAGES")
             .output()
             .expect("the shoulashou binary starts");
         Run {
+            // A signal leaves no exit code, so -1 is used, which fails every status assertion.
             status: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-            dir: self.dir,
+            dir,
         }
     }
 
