@@ -45,20 +45,20 @@ const MAX_NESTING: usize = 64;
 /// Quotes are not tracked, so brackets inside text count too, which only
 /// matters for text with more than 64 unclosed brackets.
 fn too_deep(source: &str) -> Option<Position> {
+    // Brackets are ASCII, so bytes are scanned; the position is worked out
+    // only for the rare file that is too deep.
     let mut depth: usize = 0;
-    let (mut line, mut column) = (1, 0);
-    for character in source.chars() {
-        column += 1;
-        match character {
-            '[' | '{' => depth += 1,
-            ']' | '}' => depth = depth.saturating_sub(1),
-            '\n' => {
-                line += 1;
-                column = 0;
-            }
-            _ => {}
+    for (index, byte) in source.bytes().enumerate() {
+        match byte {
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => continue,
         }
         if depth > MAX_NESTING {
+            let before = &source[..index];
+            let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
+            let line = before.matches('\n').count() + 1;
+            let column = before[line_start..].chars().count() + 1;
             return Some(Position { line, column });
         }
     }
@@ -542,8 +542,11 @@ fn slip_in_parsed(path: &Path, source: &str) -> Option<Diagnostic> {
     // slip is a line that `find_slip` flags. A file with neither, which is
     // almost every record, needs no second parse.
     let open_quote = lines.iter().any(|line| has_odd_quotes(line));
+    // Every slip but a TAB involves `：` or U+3000, so other lines are skipped
+    // without splitting them into characters.
     let slip = lines
         .iter()
+        .filter(|line| line.contains(['：', '\u{3000}']))
         .any(|line| find_slip(line).is_some_and(|slip| slip.kind != SlipKind::Tab));
     if !open_quote && !slip {
         return None;
