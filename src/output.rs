@@ -6,8 +6,6 @@ use std::collections::HashSet;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
-use rayon::prelude::*;
-
 use crate::error::Error;
 
 /// File that marks a folder as written by this tool and lists the files it
@@ -64,7 +62,7 @@ impl Staging {
             let _ = fs::rename(&previous, &self.out);
             return Err(Error::io(&self.out, error));
         }
-        remove_tree(&previous)
+        fs::remove_dir_all(&previous).map_err(|error| Error::io(&previous, error))
     }
 
     /// Deletes the staging folder after a failed build.
@@ -116,21 +114,6 @@ fn ensure_replaceable(out: &Path, force: bool) -> Result<(), Error> {
         foreign.len(),
         shown.join(", ")
     )))
-}
-
-/// Deletes a folder the tool wrote, its files on all cores: a site of many
-/// thousands of pages spends most of a rebuild's system time on deletion.
-fn remove_tree(dir: &Path) -> Result<(), Error> {
-    let files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|entry| !entry.file_type().is_dir())
-        .map(walkdir::DirEntry::into_path)
-        .collect();
-    files
-        .par_iter()
-        .try_for_each(|file| fs::remove_file(file).map_err(|error| Error::io(file, error)))?;
-    fs::remove_dir_all(dir).map_err(|error| Error::io(dir, error))
 }
 
 /// Lists the files under `dir` as relative paths with `/` separators, sorted.
