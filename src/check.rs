@@ -13,6 +13,7 @@ use crate::record::{Family, Team};
 pub fn family(family: &Family, campaign: &Campaign, as_of: Date) -> Vec<Diagnostic> {
     let mut found = Found::new(&family.source.path);
     household(&mut found, family);
+    cell_lengths(&mut found, family);
     needs(&mut found, family);
     phone(
         &mut found,
@@ -95,6 +96,40 @@ fn household(found: &mut Found, family: &Family) {
             message,
             hint,
         );
+    }
+}
+
+/// Excel's limit on the text of one cell, in UTF-16 code units.
+const MAX_CELL_TEXT: usize = 32_767;
+
+/// Checks the texts that the Attachment 2 workbook holds against the cell
+/// limit, so that `check` finds what would otherwise stop `build`.
+fn cell_lengths(found: &mut Found, family: &Family) {
+    let worker = &family.worker;
+    let texts = [
+        ("university", "高校", &family.university),
+        ("worker.name", "医务人员姓名", &worker.name),
+        ("worker.hospital", "所属医院", &worker.hospital),
+        ("worker.aided_hospital", "援助医院", &worker.aided_hospital),
+    ];
+    for (path, label, text) in texts {
+        let length = text.encode_utf16().count();
+        if length <= MAX_CELL_TEXT {
+            continue;
+        }
+        let message = Text::new(
+            format!(
+                "`{path}`（{label}）有 {length} 个字符，超过了 Excel 单元格最多容纳的 {MAX_CELL_TEXT} 个"
+            ),
+            format!(
+                "`{path}` ({label}) is {length} characters long, more than the {MAX_CELL_TEXT} an Excel cell holds"
+            ),
+        );
+        let hint = Text::new(
+            format!("把{label}改短；详细说明写进 `plan`"),
+            format!("shorten {label}; put longer explanations in `plan`"),
+        );
+        found.push(checks::TEXT_TOO_LONG, path, message, hint);
     }
 }
 

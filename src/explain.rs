@@ -736,6 +736,26 @@ family:
 "#,
     },
     Explanation {
+        code: "E026",
+        zh: "写进附件2工作簿的文字（高校 `university`、医务人员姓名 `worker.name`、所属医院 `worker.hospital`、援助医院 `worker.aided_hospital`）超过了 Excel 一个单元格最多容纳的 32,767 个字符。\
+            这些栏目本来只有一个名称，这么长的文字多半是把别的内容粘贴了进来；如果不拦下，生成工作簿时才会出错。\
+            请只写名称，把较长的说明写进 `plan`。",
+        en: "A text that goes into the Attachment 2 workbook (`university`, `worker.name`, \
+            `worker.hospital` or `worker.aided_hospital`) is longer than the 32,767 characters \
+            an Excel cell holds. \
+            These columns hold a name, so such a text was most likely pasted in by mistake, \
+            and without this check the workbook could not be written. \
+            Write only the name, and put longer explanations in `plan`.",
+        wrong: r#"# records/zzu/wang.yaml（所属医院粘贴了 32,768 个字 / a hospital of 32,768 characters）
+worker:
+  hospital: 郑州大学第一附属医院……
+"#,
+        right: r#"# records/zzu/wang.yaml
+worker:
+  hospital: 郑州大学第一附属医院
+"#,
+    },
+    Explanation {
         code: "W001",
         zh: "记录中的高校 `university` 不在活动设置的高校名单里。\
             名单决定各高校的报送截止日期和报表中的顺序，名单外的高校按默认截止日期统计，并排在最后。\
@@ -1081,7 +1101,11 @@ visits:
     fn load_example(example: &str, code: &str, wrong: bool) -> (tempfile::TempDir, Loaded) {
         let mut files = base_files();
         for (path, excerpt) in example_files(example) {
-            let bytes = if code == "E023" && wrong {
+            let bytes = if code == "E026" && wrong {
+                // A text over a cell's limit is too long to print in the example.
+                let long = format!("worker:\n  hospital: {}\n", "院".repeat(32_768));
+                complete_file(&path, &long, &files)
+            } else if code == "E023" && wrong {
                 GBK_UNIVERSITY.to_vec()
             } else {
                 complete_file(&path, &excerpt, &files)

@@ -1141,3 +1141,22 @@ fn broken_campaign_stops_before_records() {
     diagnostic.assert_at("E020", CAMPAIGN, 3, 11);
     assert_eq!(run.report().records, 0);
 }
+
+// E026 text-too-long
+
+#[test]
+fn rejects_hospital_longer_than_a_cell() {
+    let long = format!("  hospital: {}", "院".repeat(32_768));
+    let run = Fixture::base()
+        .replace(WANG, "  hospital: 郑州大学第一附属医院", &long)
+        .check();
+
+    assert_eq!(run.status, ERRORS);
+    let diagnostic = run.single();
+    diagnostic.assert_at("E026", WANG, 5, 13);
+    assert!(
+        diagnostic.message.contains("32768"),
+        "{}",
+        diagnostic.message
+    );
+}
