@@ -102,7 +102,7 @@ fn household(found: &mut Found, family: &Family) {
 /// Excel's limit on the text of one cell, in UTF-16 code units.
 const MAX_CELL_TEXT: usize = 32_767;
 
-/// Checks the texts that the Attachment 2 workbook holds against the cell
+/// Checks the texts written into the Attachment 2 workbook against the cell
 /// limit, so that `check` finds what would otherwise stop `build`.
 fn cell_lengths(found: &mut Found, family: &Family) {
     let worker = &family.worker;
