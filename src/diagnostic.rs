@@ -113,7 +113,7 @@ pub struct Diagnostic {
     pub part: Part,
     pub start: Position,
     pub end: Position,
-    /// What is wrong, naming the key and its label on the form.
+    /// Description of the problem, naming the key and its label on the form.
     #[serde(skip)]
     pub message: Text,
     /// How to fix it.

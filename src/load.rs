@@ -423,9 +423,9 @@ fn not_utf8(path: &Path, bytes: &[u8], error: std::str::Utf8Error) -> Diagnostic
 }
 
 /// Returns where the Chinese text around byte `offset` of a GBK file starts
-/// and ends, in characters of its line. UTF-8 decoding fails a little after
-/// the text starts when the first GBK bytes happen to be valid UTF-8 (郑 is
-/// D6 A3 in GBK, which UTF-8 reads as U+05A3), so the start is found by
+/// and ends, in characters of its line. UTF-8 decoding can fail a little
+/// after the text starts, because the first GBK bytes may be valid UTF-8:
+/// 郑 is D6 A3 in GBK, which UTF-8 reads as U+05A3. So the start is found by
 /// decoding the line as GB18030 and going back to the first non-ASCII
 /// character of the run.
 fn gbk_text_at(bytes: &[u8], offset: usize) -> (Position, Position) {

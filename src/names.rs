@@ -204,8 +204,8 @@ fn unusable_id(id: &str) -> Option<Text> {
     ))
 }
 
-/// Where a university's name is written: its campaign entry, or its first
-/// record. `file` is `None` for the built-in defaults, which are valid.
+/// The place a university's name is written: its campaign entry, or its
+/// first record. `file` is `None` for the built-in defaults, which are valid.
 struct Place<'a> {
     university: &'a str,
     file: Option<&'a Path>,
