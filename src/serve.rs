@@ -194,8 +194,8 @@ type Fingerprint = Vec<(PathBuf, Option<SystemTime>, u64)>;
 
 /// Lists the watched files. Polling needs no platform-specific notification
 /// API and costs one `stat` per file every [`POLL_INTERVAL`].
-// NOTE: the scan time was not measured on campaigns of thousands of records;
-// if it grows too slow, an event-based watcher such as `notify` would replace it.
+// NOTE: the scan time was not measured on campaigns of thousands of records.
+// If it grows too slow, an event-based watcher such as `notify` can replace it.
 fn fingerprint(watched: &[PathBuf]) -> Fingerprint {
     let mut files = Vec::new();
     for path in watched {

@@ -583,8 +583,9 @@ fn slip_in_parsed(path: &Path, source: &str) -> Option<Diagnostic> {
     })
 }
 
-/// Returns whether a line holds an odd number of unescaped double quotes or
-/// of single quotes, which a quoted text that goes on to the next line has.
+/// Returns whether a line contains an odd number of unescaped double quotes
+/// or of single quotes, as the first line of a quoted text that goes on to
+/// the next line does.
 fn has_odd_quotes(line: &str) -> bool {
     let mut double = 0;
     let mut escaped = false;

@@ -218,7 +218,7 @@ impl Run {
     }
 
     /// Runs the binary with `arguments` in `dir`, with English messages
-    /// unless a test asks for Chinese with `--lang zh`, and no colour.
+    /// unless a test passes `--lang zh`, and with no colour.
     fn in_folder(dir: TempDir, arguments: &[&str]) -> Run {
         let output = Command::new(env!("CARGO_BIN_EXE_shoulashou"))
             .args(arguments)
