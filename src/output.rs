@@ -1,10 +1,22 @@
-//! Output staging: a build renders into a fresh folder beside the output
-//! folder and swaps it in only after every file was written, so a failed
+//! Output staging: a build writes into a spare folder beside the output
+//! folder and swaps the two only after every file was written, so a failed
 //! build leaves the previous site as it was.
+//!
+//! The spare folder (`.site.previous` beside `site`) is the site before the
+//! last build. It is kept and rewritten in place by the next build: a file
+//! whose content is unchanged is left alone, and a changed file is
+//! overwritten in its existing inode. Creating and deleting every file on
+//! each build cost most of the build time on ext4, so the spare folder
+//! trades disk space (a second copy of the site) for speed.
 
-use std::collections::HashSet;
-use std::fs;
+use std::collections::{HashMap, HashSet};
+use std::fs::{self, File};
+use std::io::{self, Write as _};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+use std::time::SystemTime;
+
+use xxhash_rust::xxh3::xxh3_128;
 
 use crate::error::Error;
 
@@ -12,62 +24,326 @@ use crate::error::Error;
 /// wrote, so that the next build replaces the folder only if nothing was added.
 pub const MARKER: &str = ".shoulashou-site";
 
-const MARKER_HEADER: &str =
-    "# Written by shoulashou: the files of the last build, replaced as a whole on the next one.\n";
+const MARKER_HEADER: &str = "# Written by shoulashou: the files of the last build, replaced as a whole on the next one.\n\
+# Each line: content hash in base 26, size in bytes, path.\n";
 
-/// A staging folder that becomes the output folder on `commit`.
+/// Where output files go: a folder that a build fills with files named by
+/// paths relative to it, with `/` separators.
+pub trait Sink: Sync {
+    /// Returns the folder the relative paths start from.
+    fn root(&self) -> &Path;
+
+    /// Writes `bytes` to the file at `relative`, creating its folders.
+    fn put(&self, relative: &str, bytes: &[u8]) -> Result<(), Error>;
+}
+
+/// A plain folder: every file is written, whatever was there before.
+impl Sink for Path {
+    fn root(&self) -> &Path {
+        self
+    }
+
+    fn put(&self, relative: &str, bytes: &[u8]) -> Result<(), Error> {
+        let path = self.join(relative);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|error| Error::io(parent, error))?;
+        }
+        fs::write(&path, bytes).map_err(|error| Error::io(&path, error))
+    }
+}
+
+/// What the marker records of one written file, to tell later whether the
+/// file on disk still holds that content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    hash: u128,
+    len: u64,
+}
+
+/// The spare folder being written, which becomes the output folder on `commit`.
 #[derive(Debug)]
 pub struct Staging {
-    pub dir: PathBuf,
+    dir: PathBuf,
     out: PathBuf,
+    /// Files of the spare folder as its marker listed them. Empty when the
+    /// marker is missing, which makes every file be written anew.
+    known: HashMap<String, Stamp>,
+    /// When the marker was written. A file modified later was edited after
+    /// that build, so its stamp no longer tells its content.
+    marked: Option<SystemTime>,
+    written: Mutex<Vec<(String, Stamp)>>,
+    /// Whether files that the last build did not write are to be deleted.
+    force: bool,
+    /// Held until the staging is committed or dropped, so that two builds
+    /// into the same output folder never share the spare folder.
+    _lock: Option<File>,
 }
 
 impl Staging {
-    /// Creates an empty staging folder beside `out`, after making sure `out`
-    /// may be replaced: it must be absent, empty, or made by this tool, unless `force`.
+    /// Prepares the spare folder beside `out`, after making sure `out` may
+    /// be replaced: it must be absent, empty, or made by this tool, unless `force`.
     pub fn create(out: &Path, force: bool) -> Result<Staging, Error> {
+        let parent = match out.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        fs::create_dir_all(parent).map_err(|error| Error::io(parent, error))?;
+        let lock = lock_folder(parent)?;
         ensure_replaceable(out, force)?;
-        let dir = sibling(out, "staging");
-        if dir.exists() {
-            fs::remove_dir_all(&dir).map_err(|error| Error::io(&dir, error))?;
-        }
-        fs::create_dir_all(&dir).map_err(|error| Error::io(&dir, error))?;
+        let dir = spare_folder(out);
+        let (known, marked) = if dir.is_dir() {
+            // The marker goes first: if this build stops half way, the next
+            // one finds no marker and writes every file again.
+            let marker = dir.join(MARKER);
+            let marked = fs::metadata(&marker).and_then(|metadata| metadata.modified());
+            let known = fs::read_to_string(&marker)
+                .map(|listing| parse_marker(&listing))
+                .unwrap_or_default();
+            match fs::remove_file(&marker) {
+                Ok(()) => {}
+                Err(error) if error.kind() == io::ErrorKind::NotFound => {}
+                Err(error) => return Err(Error::io(&marker, error)),
+            }
+            (known, marked.ok())
+        } else {
+            if dir.exists() {
+                fs::remove_file(&dir).map_err(|error| Error::io(&dir, error))?;
+            }
+            fs::create_dir_all(&dir).map_err(|error| Error::io(&dir, error))?;
+            (HashMap::new(), None)
+        };
         Ok(Staging {
             dir,
             out: out.to_path_buf(),
+            known,
+            marked,
+            written: Mutex::new(Vec::new()),
+            force,
+            _lock: lock,
         })
     }
 
-    /// Replaces the output folder with the staging folder. The marker file
-    /// lists every file written, so the next build can tell them from files
-    /// that someone added by hand.
+    /// Replaces the output folder with the spare folder, after deleting the
+    /// files this build did not write and listing the ones it did in the marker.
     pub fn commit(self) -> Result<(), Error> {
+        let mut written = self
+            .written
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        written.sort_by(|left, right| left.0.cmp(&right.0));
+        remove_stale(&self.dir, &self.known, &written)?;
+
         let marker = self.dir.join(MARKER);
         let mut listing = String::from(MARKER_HEADER);
-        for file in files_under(&self.dir)? {
-            listing.push_str(&file);
-            listing.push('\n');
+        for (file, stamp) in &written {
+            listing.push_str(&format!("{} {} {file}\n", letters(stamp.hash), stamp.len));
         }
         fs::write(&marker, listing).map_err(|error| Error::io(&marker, error))?;
+
         if !self.out.exists() {
             return fs::rename(&self.dir, &self.out).map_err(|error| Error::io(&self.out, error));
         }
-        let previous = sibling(&self.out, "previous");
-        if previous.exists() {
-            fs::remove_dir_all(&previous).map_err(|error| Error::io(&previous, error))?;
+        exchange(&self.dir, &self.out).map_err(|error| Error::io(&self.out, error))?;
+        if self.force {
+            // The spare folder now holds the replaced site with the files the
+            // last build did not write, which `--force` promised to delete.
+            fs::remove_dir_all(&self.dir).map_err(|error| Error::io(&self.dir, error))?;
         }
-        fs::rename(&self.out, &previous).map_err(|error| Error::io(&self.out, error))?;
-        if let Err(error) = fs::rename(&self.dir, &self.out) {
-            // Put the previous site back so the output folder is never left missing.
-            let _ = fs::rename(&previous, &self.out);
-            return Err(Error::io(&self.out, error));
-        }
-        fs::remove_dir_all(&previous).map_err(|error| Error::io(&previous, error))
+        Ok(())
     }
 
-    /// Deletes the staging folder after a failed build.
-    pub fn discard(self) {
-        let _ = fs::remove_dir_all(&self.dir);
+    /// Leaves the spare folder after a failed build. It has no marker any
+    /// more, so the next build writes each of its files again.
+    pub fn discard(self) {}
+}
+
+impl Sink for Staging {
+    fn root(&self) -> &Path {
+        &self.dir
+    }
+
+    fn put(&self, relative: &str, bytes: &[u8]) -> Result<(), Error> {
+        let path = self.dir.join(relative);
+        let stamp = Stamp {
+            hash: xxh3_128(bytes),
+            len: bytes.len() as u64,
+        };
+        let unchanged = self.known.get(relative) == Some(&stamp)
+            && self.marked.is_some_and(|marked| {
+                fs::metadata(&path).is_ok_and(|metadata| {
+                    metadata.len() == stamp.len
+                        && metadata.modified().is_ok_and(|modified| modified <= marked)
+                })
+            });
+        if !unchanged {
+            write_in_place(&path, bytes)?;
+        }
+        self.written
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push((relative.to_owned(), stamp));
+        Ok(())
+    }
+}
+
+/// Writes `bytes` over the file at `path`, truncating it rather than
+/// replacing it so that its inode is reused, and creating its folders when
+/// missing.
+fn write_in_place(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let failed = |error| Error::io(path, error);
+    let mut file = match File::create(path) {
+        Ok(file) => file,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent).map_err(|error| Error::io(parent, error))?;
+            }
+            File::create(path).map_err(failed)?
+        }
+        Err(error) => return Err(failed(error)),
+    };
+    file.write_all(bytes).map_err(failed)
+}
+
+/// Reads the lines of a marker into stamps. Lines that do not parse, such as
+/// those of an older marker that listed bare paths, are left out, so their
+/// files are written again.
+fn parse_marker(listing: &str) -> HashMap<String, Stamp> {
+    listing.lines().filter_map(parse_marker_line).collect()
+}
+
+fn parse_marker_line(line: &str) -> Option<(String, Stamp)> {
+    if line.starts_with('#') {
+        return None;
+    }
+    let mut fields = line.splitn(3, ' ');
+    let hash = from_letters(fields.next()?)?;
+    let len = fields.next()?.parse().ok()?;
+    let file = fields.next()?;
+    let stamp = Stamp { hash, len };
+    Some((file.to_owned(), stamp))
+}
+
+/// Letters that write a hash in base 26. A hash written in digits would
+/// now and then hold a run that looks like a phone number to anyone who
+/// scans the site for private data.
+const HASH_LETTERS: &[u8; 26] = b"abcdefghijklmnopqrstuvwxyz";
+
+/// Writes `hash` in base 26 with the letters `a` to `z`, 28 letters long.
+fn letters(mut hash: u128) -> String {
+    let mut written = [b'a'; 28];
+    for slot in written.iter_mut().rev() {
+        *slot = HASH_LETTERS[(hash % 26) as usize];
+        hash /= 26;
+    }
+    written.iter().map(|&letter| char::from(letter)).collect()
+}
+
+/// Reads a hash written by [`letters`].
+fn from_letters(text: &str) -> Option<u128> {
+    if text.len() != 28 {
+        return None;
+    }
+    text.bytes().try_fold(0u128, |hash, byte| {
+        let digit = HASH_LETTERS.iter().position(|&letter| letter == byte)?;
+        hash.checked_mul(26)?.checked_add(digit as u128)
+    })
+}
+
+/// Returns the paths a marker lists, whether its lines carry stamps or, as
+/// older markers did, bare paths.
+fn marker_paths(listing: &str) -> HashSet<String> {
+    listing
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.is_empty())
+        .map(|line| parse_marker_line(line).map_or_else(|| line.to_owned(), |(file, _)| file))
+        .collect()
+}
+
+/// Deletes the files of the spare folder that this build did not write,
+/// and the folders they leave empty. Without a marker every file is a
+/// candidate, so the folder is listed.
+fn remove_stale(dir: &Path, known: &HashMap<String, Stamp>, written: &[(String, Stamp)]) -> Result<(), Error> {
+    let kept: HashSet<&str> = written.iter().map(|(file, _)| file.as_str()).collect();
+    let present: Vec<String> = if known.is_empty() {
+        files_under(dir)?
+    } else {
+        known.keys().cloned().collect()
+    };
+    let mut emptied = HashSet::new();
+    for file in present.iter().filter(|file| !kept.contains(file.as_str())) {
+        let path = dir.join(file);
+        match fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(error) if error.kind() == io::ErrorKind::NotFound => continue,
+            Err(error) => return Err(Error::io(&path, error)),
+        }
+        if let Some(parent) = path.parent().filter(|parent| *parent != dir) {
+            emptied.insert(parent.to_path_buf());
+        }
+    }
+    for folder in emptied {
+        // A folder that still holds files stays; only empty ones go.
+        let _ = fs::remove_dir(folder);
+    }
+    Ok(())
+}
+
+/// Swaps two folders. On Linux the swap is one atomic `renameat2` call; where
+/// that is missing, three renames do it, leaving `out` missing for a moment.
+fn exchange(spare: &Path, out: &Path) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::ffi::CString;
+        use std::os::unix::ffi::OsStrExt as _;
+        let c_path = |path: &Path| {
+            CString::new(path.as_os_str().as_bytes())
+                .map_err(|error| io::Error::new(io::ErrorKind::InvalidInput, error))
+        };
+        let (from, to) = (c_path(spare)?, c_path(out)?);
+        // SAFETY: both pointers are NUL-terminated strings that outlive the call.
+        let status = unsafe {
+            libc::syscall(
+                libc::SYS_renameat2,
+                libc::AT_FDCWD,
+                from.as_ptr(),
+                libc::AT_FDCWD,
+                to.as_ptr(),
+                libc::RENAME_EXCHANGE,
+            )
+        };
+        if status == 0 {
+            return Ok(());
+        }
+        let error = io::Error::last_os_error();
+        // Older kernels and some file systems lack the call; fall back.
+        if !matches!(error.raw_os_error(), Some(libc::ENOSYS | libc::EINVAL)) {
+            return Err(error);
+        }
+    }
+    let parked = out.with_file_name(format!(
+        "{}-{}",
+        spare.file_name().map_or_else(|| "spare".into(), |name| name.to_string_lossy()),
+        std::process::id()
+    ));
+    fs::rename(out, &parked)?;
+    if let Err(error) = fs::rename(spare, out) {
+        // Put the previous site back so the output folder is never left missing.
+        let _ = fs::rename(&parked, out);
+        return Err(error);
+    }
+    fs::rename(&parked, spare)
+}
+
+/// Takes an exclusive lock on `folder`, waiting for another build holding it.
+/// Returns `None` where a folder cannot be opened as a file to lock it.
+fn lock_folder(folder: &Path) -> Result<Option<File>, Error> {
+    let Ok(handle) = File::open(folder) else {
+        return Ok(None);
+    };
+    match handle.lock() {
+        Ok(()) => Ok(Some(handle)),
+        Err(error) if error.kind() == io::ErrorKind::Unsupported => Ok(None),
+        Err(error) => Err(Error::io(folder, error)),
     }
 }
 
@@ -86,11 +362,7 @@ fn ensure_replaceable(out: &Path, force: bool) -> Result<(), Error> {
         return Ok(());
     }
     let written: HashSet<String> = match fs::read_to_string(out.join(MARKER)) {
-        Ok(listing) => listing
-            .lines()
-            .filter(|line| !line.starts_with('#'))
-            .map(str::to_owned)
-            .collect(),
+        Ok(listing) => marker_paths(&listing),
         Err(_) => {
             return Err(Error::Usage(format!(
                 "the output folder {} holds files that shoulashou did not write; \
@@ -137,12 +409,12 @@ fn files_under(dir: &Path) -> Result<Vec<String>, Error> {
     Ok(files)
 }
 
-/// Returns a hidden folder next to `out`, such as `.site.staging-1234`.
-fn sibling(out: &Path, purpose: &str) -> PathBuf {
+/// Returns the spare folder of `out`, a hidden sibling such as `.site.previous`.
+pub fn spare_folder(out: &Path) -> PathBuf {
     let name = out
         .file_name()
         .map_or_else(|| "site".into(), |name| name.to_string_lossy());
-    out.with_file_name(format!(".{name}.{purpose}-{}", std::process::id()))
+    out.with_file_name(format!(".{name}.previous"))
 }
 
 /// Rejects an output folder that is, contains or lies inside a folder the

@@ -24,6 +24,7 @@ use tera::{Context, Kwargs, State, Tera, Value};
 
 use crate::error::Error;
 use crate::markdown::render_markdown;
+use crate::output::Sink;
 use crate::summary::Summary;
 
 /// Options of page rendering.
@@ -58,45 +59,40 @@ const BUILT_IN_TEMPLATES: [(&str, &str); 5] = [
     (FAMILY_TEMPLATE, include_str!("templates/family.html")),
 ];
 
-/// Writes every page of the site under `out`, returning the files written.
+/// Writes every page of the site into `sink`, returning the files written.
 ///
-/// `out` must exist; a folder is created in it for each university. Pages
-/// are written in the summary's order, and the same summary and options give
-/// byte-identical pages. Fails on the first template that cannot be read,
-/// parsed or rendered, and on the first file that cannot be written.
+/// A folder is created in it for each university. Pages are written in the
+/// summary's order, and the same summary and options give byte-identical
+/// pages. Fails on the first template that cannot be read, parsed or
+/// rendered, and on the first file that cannot be written.
 pub fn render_site(
     summary: &Summary,
     options: &RenderOptions,
-    out: &Path,
+    sink: &(impl Sink + ?Sized),
 ) -> Result<Vec<PathBuf>, Error> {
     let tera = load_templates(options.templates_dir.as_deref())?;
+    let root = sink.root();
     let mut written = Vec::new();
 
     let page = view::province_page(summary, options);
-    let file = out.join("index.html");
-    render_page(
-        &tera,
-        PROVINCE_TEMPLATE,
-        &page,
-        "the province overview",
-        &file,
-    )?;
-    written.push(file);
+    let html = render_page(&tera, PROVINCE_TEMPLATE, &page, "the province overview")?;
+    sink.put("index.html", html.as_bytes())?;
+    written.push(root.join("index.html"));
 
     let page = view::status_page(summary, options);
-    let file = out.join(view::STATUS_PAGE);
-    render_page(&tera, STATUS_TEMPLATE, &page, "the status page", &file)?;
-    written.push(file);
+    let html = render_page(&tera, STATUS_TEMPLATE, &page, "the status page")?;
+    sink.put(view::STATUS_PAGE, html.as_bytes())?;
+    written.push(root.join(view::STATUS_PAGE));
 
     for university in &summary.universities {
-        let folder = out.join(checked_file_name(out, &university.folder)?);
-        fs::create_dir_all(&folder).map_err(|error| Error::io(&folder, error))?;
+        let folder = checked_file_name(root, &university.folder)?;
 
         let page = view::university_page(summary, university, options);
-        let file = folder.join("index.html");
         let record = format!("university `{}`", university.name);
-        render_page(&tera, UNIVERSITY_TEMPLATE, &page, &record, &file)?;
-        written.push(file);
+        let html = render_page(&tera, UNIVERSITY_TEMPLATE, &page, &record)?;
+        let file = format!("{folder}/index.html");
+        sink.put(&file, html.as_bytes())?;
+        written.push(root.join(file));
 
         // Family pages are independent of each other, so they render on all
         // cores; collecting in order keeps the list of files deterministic.
@@ -105,11 +101,13 @@ pub fn render_site(
             .par_iter()
             .map(|family| {
                 let page = view::family_page(summary, university, family, options);
-                let file = folder.join(checked_file_name(&folder, &family.page)?);
+                let name = checked_file_name(&root.join(folder), &family.page)?;
                 let source = &family.family.source;
                 let record = format!("family `{}` ({})", source.id, source.path.display());
-                render_page(&tera, FAMILY_TEMPLATE, &page, &record, &file)?;
-                Ok(file)
+                let html = render_page(&tera, FAMILY_TEMPLATE, &page, &record)?;
+                let file = format!("{folder}/{name}");
+                sink.put(&file, html.as_bytes())?;
+                Ok(root.join(file))
             })
             .collect();
         // The first failure in page order is reported, whichever thread met it.
@@ -208,22 +206,19 @@ fn keep_safety_filter(value: Value, _: Kwargs, _: &State) -> Value {
     value
 }
 
-/// Renders one page and writes it to `file`. `record` names what the page
-/// shows, for the error message.
+/// Renders one page. `record` names what the page shows, for the error message.
 fn render_page<T: Serialize>(
     tera: &Tera,
     template: &str,
     page: &T,
     record: &str,
-    file: &Path,
-) -> Result<(), Error> {
+) -> Result<String, Error> {
     let failed = |error: tera::Error| Error::Template {
         name: template.to_owned(),
         message: format!("could not render {record}: {}", describe(&error)),
     };
     let context = Context::from_serialize(page).map_err(failed)?;
-    let html = tera.render(template, &context).map_err(failed)?;
-    fs::write(file, html).map_err(|error| Error::io(file, error))
+    tera.render(template, &context).map_err(failed)
 }
 
 /// Returns Tera's message followed by each of its causes.

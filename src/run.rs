@@ -2,7 +2,6 @@
 //! renders the site and workbooks into a staging folder and swaps it in.
 
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -18,7 +17,7 @@ use crate::explain;
 use crate::import;
 use crate::lang::Lang;
 use crate::load::{self, Loaded};
-use crate::output::{self, Staging};
+use crate::output::{self, Sink, Staging};
 use crate::render::{self, RenderOptions};
 use crate::scaffold;
 use crate::schema;
@@ -217,7 +216,7 @@ pub(crate) fn build_site(arguments: &BuildArguments, printer: Printer) -> Result
         templates_dir,
     };
     let staging = Staging::create(&arguments.out, arguments.force)?;
-    match write_outputs(&summary, &render_options, &staging.dir) {
+    match write_outputs(&summary, &render_options, &staging) {
         Ok((pages, workbooks)) => {
             staging.commit()?;
             if !printer.quiet {
@@ -243,28 +242,31 @@ pub(crate) fn build_site(arguments: &BuildArguments, printer: Printer) -> Result
     }
 }
 
-/// Writes every page and workbook into `dir`; returns how many of each.
+/// Writes every page and workbook into `staging`; returns how many of each.
 fn write_outputs(
     summary: &Summary,
     options: &RenderOptions,
-    dir: &Path,
+    staging: &Staging,
 ) -> Result<(usize, usize), Error> {
-    let pages = render::render_site(summary, options, dir)?;
-    let mut workbooks: Vec<PathBuf> = vec![dir.join(workbook::PROVINCE_WORKBOOK)];
-    workbook::write_province(summary, &workbooks[0])?;
-    let university_books: Vec<PathBuf> = summary
+    let pages = render::render_site(summary, options, staging)?;
+    let root = staging.root();
+    let province = workbook::PROVINCE_WORKBOOK;
+    let bytes = workbook::province_workbook(summary, &root.join(province))?;
+    staging.put(province, &bytes)?;
+    let university_books = summary
         .universities
         .par_iter()
         .map(|report| {
-            let folder = dir.join(&report.folder);
-            std::fs::create_dir_all(&folder).map_err(|error| Error::io(&folder, error))?;
-            let path = folder.join(workbook::university_workbook_name(&report.name));
-            workbook::write_university(report, summary.campaign, &path)?;
-            Ok(path)
+            let file = format!(
+                "{}/{}",
+                report.folder,
+                workbook::university_workbook_name(&report.name)
+            );
+            let bytes = workbook::university_workbook(report, summary.campaign, &root.join(&file))?;
+            staging.put(&file, &bytes)
         })
-        .collect::<Result<_, Error>>()?;
-    workbooks.extend(university_books);
-    Ok((pages.len(), workbooks.len()))
+        .collect::<Result<Vec<()>, Error>>()?;
+    Ok((pages.len(), 1 + university_books.len()))
 }
 
 fn status_of(loaded: &Loaded, common: &CommonArguments) -> u8 {

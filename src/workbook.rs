@@ -95,19 +95,37 @@ pub fn write_university(
     campaign: &Campaign,
     path: &Path,
 ) -> Result<(), Error> {
+    let bytes = university_workbook(report, campaign, path)?;
+    std::fs::write(path, bytes).map_err(|error| Error::io(path, error))
+}
+
+/// Returns the bytes of the workbook of one university, which goes to `path`;
+/// the path only names the workbook in error messages.
+pub fn university_workbook(
+    report: &UniversityReport,
+    campaign: &Campaign,
+    path: &Path,
+) -> Result<Vec<u8>, Error> {
     let rows = rows_of(std::slice::from_ref(report));
     let document = Document {
         campaign,
         subject: &report.name,
         created: report.deadline,
     };
-    write_workbook(&document, &rows, path)
+    workbook_bytes(&document, &rows, path)
 }
 
 /// Writes the province-wide workbook, every university in report order, to `path`.
 ///
 /// The campaign's default deadline becomes the document's creation date.
 pub fn write_province(summary: &Summary, path: &Path) -> Result<(), Error> {
+    let bytes = province_workbook(summary, path)?;
+    std::fs::write(path, bytes).map_err(|error| Error::io(path, error))
+}
+
+/// Returns the bytes of the province-wide workbook, which goes to `path`;
+/// the path only names the workbook in error messages.
+pub fn province_workbook(summary: &Summary, path: &Path) -> Result<Vec<u8>, Error> {
     let rows = rows_of(&summary.universities);
     let campaign = summary.campaign;
     let document = Document {
@@ -115,7 +133,7 @@ pub fn write_province(summary: &Summary, path: &Path) -> Result<(), Error> {
         subject: "全省",
         created: campaign.deadline,
     };
-    write_workbook(&document, &rows, path)
+    workbook_bytes(&document, &rows, path)
 }
 
 /// Document properties of one workbook: the campaign, a subject and a creation date.
@@ -177,7 +195,7 @@ fn row_of<'a>(university: &'a str, report: &'a FamilyReport<'a>) -> Row<'a> {
     }
 }
 
-fn write_workbook(document: &Document, rows: &[Row], path: &Path) -> Result<(), Error> {
+fn workbook_bytes(document: &Document, rows: &[Row], path: &Path) -> Result<Vec<u8>, Error> {
     check_text_lengths(rows, path)?;
     let widths = column_widths(rows);
     let xlsx_error = |error: XlsxError| workbook_error(path, error);
@@ -195,7 +213,7 @@ fn write_workbook(document: &Document, rows: &[Row], path: &Path) -> Result<(), 
     set_up_sheet(sheet, &widths, rows.len()).map_err(xlsx_error)?;
     write_cells(sheet, &form_title(document.campaign), rows, &formats).map_err(xlsx_error)?;
 
-    workbook.save(path).map_err(xlsx_error)
+    workbook.save_to_buffer().map_err(xlsx_error)
 }
 
 fn properties(document: &Document) -> Result<DocProperties, XlsxError> {

@@ -99,3 +99,107 @@ fn failed_build_leaves_previous_site() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// Returns the inode number and modification time of `relative` in the run's folder.
+fn identity(run: &common::Run, relative: &str) -> (u64, std::time::SystemTime) {
+    use std::os::unix::fs::MetadataExt as _;
+    let metadata = fs::metadata(run.path(relative)).unwrap();
+    (metadata.ino(), metadata.modified().unwrap())
+}
+
+#[test]
+fn unchanged_rebuild_reuses_files() {
+    let first = Fixture::base().run(BUILD);
+    assert_eq!(first.status, 0, "{}", first.stderr);
+    let page = "site/zzu/wang.html";
+    let before = identity(&first, page);
+    let contents = snapshot(&first);
+
+    // The second build fills a new spare folder; the third reuses the
+    // folder of the first, whose files are all still right.
+    let second = first.again(BUILD);
+    assert_eq!(second.status, 0, "{}", second.stderr);
+    assert!(second.path(".site.previous/.shoulashou-site").is_file());
+    let third = second.again(BUILD);
+    assert_eq!(third.status, 0, "{}", third.stderr);
+
+    assert_eq!(identity(&third, page), before);
+    assert_eq!(snapshot(&third), contents);
+}
+
+#[test]
+fn rebuild_rewrites_changed_page_in_place() {
+    let first = Fixture::base().run(BUILD);
+    let second = first.again(BUILD);
+    let page = "site/zzu/wang.html";
+    let (inode, _) = identity(&second, page);
+    let (spare_inode, _) = identity(&second, ".site.previous/zzu/wang.html");
+    fs::write(
+        second.path(WANG),
+        fs::read_to_string(second.path(WANG))
+            .unwrap()
+            .replace("name: 王某某", "name: 王某"),
+    )
+    .unwrap();
+
+    let third = second.again(BUILD);
+    assert_eq!(third.status, 0, "{}", third.stderr);
+    let text = fs::read_to_string(third.path(page)).unwrap();
+    assert!(text.contains("王某"), "{text}");
+    assert!(!text.contains("王某某"), "{text}");
+    // The page was written over the spare copy's file, not into a new one.
+    assert_eq!(identity(&third, page).0, spare_inode);
+    assert_eq!(identity(&third, ".site.previous/zzu/wang.html").0, inode);
+}
+
+#[test]
+fn rebuild_restores_page_edited_by_hand() {
+    let first = Fixture::base().run(BUILD);
+    let original = fs::read(first.path("site/index.html")).unwrap();
+    let second = first.again(BUILD);
+    // Builds stamp files with the file system's coarse clock, so the edit
+    // waits to get a later modification time than the marker's.
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    // Same length, different bytes: only the modification time tells.
+    let edited: Vec<u8> = original
+        .iter()
+        .map(|&byte| if byte == b'a' { b'b' } else { byte })
+        .collect();
+    fs::write(second.path("site/index.html"), &edited).unwrap();
+
+    let third = second.again(BUILD);
+    assert_eq!(third.status, 0, "{}", third.stderr);
+    let fourth = third.again(BUILD);
+    assert_eq!(fourth.status, 0, "{}", fourth.stderr);
+    assert_eq!(fs::read(fourth.path("site/index.html")).unwrap(), original);
+}
+
+#[test]
+fn rebuild_drops_pages_of_removed_record() {
+    let first = Fixture::base().run(BUILD);
+    let second = first.again(BUILD);
+    assert!(second.exists("site/zzu/li.html"));
+    fs::remove_file(second.path(common::LI)).unwrap();
+
+    let third = second.again(BUILD);
+    assert_eq!(third.status, 0, "{}", third.stderr);
+    assert!(!third.exists("site/zzu/li.html"));
+    let listing = fs::read_to_string(third.path("site/.shoulashou-site")).unwrap();
+    assert!(!listing.contains("zzu/li.html"), "{listing}");
+}
+
+#[test]
+fn spare_folder_without_marker_is_rewritten() {
+    let first = Fixture::base().run(BUILD);
+    let second = first.again(BUILD);
+    // A build that stopped half way leaves the spare folder without its
+    // marker, holding stray and damaged files.
+    fs::remove_file(second.path(".site.previous/.shoulashou-site")).unwrap();
+    fs::write(second.path(".site.previous/zzu/wang.html"), "damaged").unwrap();
+    fs::write(second.path(".site.previous/stray.html"), "stray").unwrap();
+    let expected = snapshot(&second);
+
+    let third = second.again(BUILD);
+    assert_eq!(third.status, 0, "{}", third.stderr);
+    assert_eq!(snapshot(&third), expected);
+}
