@@ -45,10 +45,10 @@ impl SourceLines {
 
     /// Returns line `number` split into display cells, reusing the last one.
     fn cells(&self, number: usize) -> Option<Rc<LineCells>> {
-        if let Some((cached, cells)) = self.last_cells.borrow().as_ref() {
-            if *cached == number {
-                return Some(Rc::clone(cells));
-            }
+        if let Some((cached, cells)) = self.last_cells.borrow().as_ref()
+            && *cached == number
+        {
+            return Some(Rc::clone(cells));
         }
         let cells = Rc::new(LineCells::new(self.line(number)?));
         *self.last_cells.borrow_mut() = Some((number, Rc::clone(&cells)));

@@ -262,7 +262,11 @@ fn marker_paths(listing: &str) -> HashSet<String> {
 /// Deletes the files of the spare folder that this build did not write,
 /// and the folders they leave empty. Without a marker every file is a
 /// candidate, so the folder is listed.
-fn remove_stale(dir: &Path, known: &HashMap<String, Stamp>, written: &[(String, Stamp)]) -> Result<(), Error> {
+fn remove_stale(
+    dir: &Path,
+    known: &HashMap<String, Stamp>,
+    written: &[(String, Stamp)],
+) -> Result<(), Error> {
     let kept: HashSet<&str> = written.iter().map(|(file, _)| file.as_str()).collect();
     let present: Vec<String> = if known.is_empty() {
         files_under(dir)?
@@ -322,7 +326,9 @@ fn exchange(spare: &Path, out: &Path) -> io::Result<()> {
     }
     let parked = out.with_file_name(format!(
         "{}-{}",
-        spare.file_name().map_or_else(|| "spare".into(), |name| name.to_string_lossy()),
+        spare
+            .file_name()
+            .map_or_else(|| "spare".into(), |name| name.to_string_lossy()),
         std::process::id()
     ));
     fs::rename(out, &parked)?;

@@ -76,12 +76,12 @@ pub fn render_site(
 
     let page = view::province_page(summary, options);
     let html = render_page(&tera, PROVINCE_TEMPLATE, &page, "the province overview")?;
-    sink.put("index.html", html.as_bytes())?;
+    sink.put("index.html", &html)?;
     written.push(root.join("index.html"));
 
     let page = view::status_page(summary, options);
     let html = render_page(&tera, STATUS_TEMPLATE, &page, "the status page")?;
-    sink.put(view::STATUS_PAGE, html.as_bytes())?;
+    sink.put(view::STATUS_PAGE, &html)?;
     written.push(root.join(view::STATUS_PAGE));
 
     for university in &summary.universities {
@@ -91,7 +91,7 @@ pub fn render_site(
         let record = format!("university `{}`", university.name);
         let html = render_page(&tera, UNIVERSITY_TEMPLATE, &page, &record)?;
         let file = format!("{folder}/index.html");
-        sink.put(&file, html.as_bytes())?;
+        sink.put(&file, &html)?;
         written.push(root.join(file));
 
         // Family pages are independent of each other, so they render on all
@@ -106,7 +106,7 @@ pub fn render_site(
                 let record = format!("family `{}` ({})", source.id, source.path.display());
                 let html = render_page(&tera, FAMILY_TEMPLATE, &page, &record)?;
                 let file = format!("{folder}/{name}");
-                sink.put(&file, html.as_bytes())?;
+                sink.put(&file, &html)?;
                 Ok(root.join(file))
             })
             .collect();
@@ -212,13 +212,18 @@ fn render_page<T: Serialize>(
     template: &str,
     page: &T,
     record: &str,
-) -> Result<String, Error> {
+) -> Result<Vec<u8>, Error> {
     let failed = |error: tera::Error| Error::Template {
         name: template.to_owned(),
         message: format!("could not render {record}: {}", describe(&error)),
     };
     let context = Context::from_serialize(page).map_err(failed)?;
-    tera.render(template, &context).map_err(failed)
+    // Rendering into bytes skips the UTF-8 check of a String: Tera writes
+    // only template text and escaped values, both UTF-8 already.
+    let mut html = Vec::with_capacity(16 * 1024);
+    tera.render_to(template, &context, &mut html)
+        .map_err(failed)?;
+    Ok(html)
 }
 
 /// Returns Tera's message followed by each of its causes.
@@ -236,7 +241,7 @@ fn describe(error: &tera::Error) -> String {
 /// Returns `name` if it can be used as one file or folder name inside
 /// `parent`. A name that is empty, `.` or `..`, or that contains a path
 /// separator, is rejected because it would write outside its folder.
-fn checked_file_name<'a>(parent: &Path, name: &'a str) -> Result<&'a str, Error> {
+pub(crate) fn checked_file_name<'a>(parent: &Path, name: &'a str) -> Result<&'a str, Error> {
     let unusable =
         name.is_empty() || name == "." || name == ".." || name.contains(['/', '\\', '\0']);
     if unusable {

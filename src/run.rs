@@ -243,30 +243,50 @@ pub(crate) fn build_site(arguments: &BuildArguments, printer: Printer) -> Result
 }
 
 /// Writes every page and workbook into `staging`; returns how many of each.
+/// Pages and workbooks are written at the same time, so that the long
+/// province workbook, which is compressed on one core, overlaps the pages.
 fn write_outputs(
     summary: &Summary,
     options: &RenderOptions,
     staging: &Staging,
 ) -> Result<(usize, usize), Error> {
-    let pages = render::render_site(summary, options, staging)?;
+    let (pages, workbooks) = rayon::join(
+        || render::render_site(summary, options, staging),
+        || write_workbooks(summary, staging),
+    );
+    Ok((pages?.len(), workbooks?))
+}
+
+/// Writes the province workbook and one workbook per university; returns how many.
+fn write_workbooks(summary: &Summary, staging: &Staging) -> Result<usize, Error> {
     let root = staging.root();
-    let province = workbook::PROVINCE_WORKBOOK;
-    let bytes = workbook::province_workbook(summary, &root.join(province))?;
-    staging.put(province, &bytes)?;
-    let university_books = summary
-        .universities
+    // `None` stands for the province workbook, so that it is one more task
+    // among the university workbooks.
+    let tasks: Vec<Option<&crate::summary::UniversityReport>> = std::iter::once(None)
+        .chain(summary.universities.iter().map(Some))
+        .collect();
+    tasks
         .par_iter()
-        .map(|report| {
-            let file = format!(
-                "{}/{}",
-                report.folder,
-                workbook::university_workbook_name(&report.name)
-            );
-            let bytes = workbook::university_workbook(report, summary.campaign, &root.join(&file))?;
+        .map(|task| {
+            let (file, bytes) = match task {
+                None => {
+                    let file = workbook::PROVINCE_WORKBOOK.to_owned();
+                    let bytes = workbook::province_workbook(summary, &root.join(&file))?;
+                    (file, bytes)
+                }
+                Some(report) => {
+                    let name = workbook::university_workbook_name(&report.name);
+                    let folder = render::checked_file_name(root, &report.folder)?;
+                    let file = format!("{folder}/{name}");
+                    let bytes =
+                        workbook::university_workbook(report, summary.campaign, &root.join(&file))?;
+                    (file, bytes)
+                }
+            };
             staging.put(&file, &bytes)
         })
-        .collect::<Result<Vec<()>, Error>>()?;
-    Ok((pages.len(), 1 + university_books.len()))
+        .collect::<Result<Vec<()>, Error>>()
+        .map(|written| written.len())
 }
 
 fn status_of(loaded: &Loaded, common: &CommonArguments) -> u8 {

@@ -120,10 +120,28 @@ impl<'a> Summary<'a> {
         names.extend(unlisted);
 
         let warnings_by_file = warnings_by_file(diagnostics);
+        // Records are grouped by university once, so each report reads only
+        // its own records.
+        let mut records: HashMap<&str, (Vec<&Family>, Vec<&Team>)> = HashMap::new();
+        for family in families {
+            records
+                .entry(&family.university)
+                .or_default()
+                .0
+                .push(family);
+        }
+        for team in teams {
+            records.entry(&team.university).or_default().1.push(team);
+        }
         let universities: Vec<UniversityReport<'a>> = names
             .into_iter()
             .map(|name| {
-                university_report(name, campaign, families, teams, &warnings_by_file, as_of)
+                let (own_families, own_teams) = records.remove(name.as_str()).unwrap_or_default();
+                let own = Own {
+                    families: own_families,
+                    teams: own_teams,
+                };
+                university_report(name, campaign, own, &warnings_by_file, as_of)
             })
             .collect();
 
@@ -200,30 +218,37 @@ fn other_warnings<'a>(
     others
 }
 
+/// The records of one university.
+struct Own<'a> {
+    families: Vec<&'a Family>,
+    teams: Vec<&'a Team>,
+}
+
 fn university_report<'a>(
     name: String,
     campaign: &'a Campaign,
-    families: &'a [Family],
-    teams: &'a [Team],
+    own: Own<'a>,
     warnings_by_file: &HashMap<&Path, Vec<&'a Diagnostic>>,
     as_of: Date,
 ) -> UniversityReport<'a> {
     let deadline = campaign.deadline_of(&name);
-    let mut own_teams: Vec<&Team> = teams
-        .iter()
-        .filter(|team| team.university == name)
-        .collect();
+    let Own {
+        families: mut own_families,
+        teams: mut own_teams,
+    } = own;
     own_teams.sort_by(|left, right| left.source.id.cmp(&right.source.id));
     let team_by_id: HashMap<String, &Team> = own_teams
         .iter()
         .map(|team| (team_key(&team.source.id), *team))
         .collect();
-
-    let mut own_families: Vec<&Family> = families
-        .iter()
-        .filter(|family| family.university == name)
-        .collect();
     own_families.sort_by(|left, right| left.source.id.cmp(&right.source.id));
+    let mut served_by_team: HashMap<String, Vec<&'a str>> = HashMap::new();
+    for family in &own_families {
+        served_by_team
+            .entry(team_key(&family.team))
+            .or_default()
+            .push(family.source.id.as_str());
+    }
 
     let mut warnings: Vec<&Diagnostic> = Vec::new();
     let warnings_of = |path: &Path| warnings_by_file.get(path).map_or(&[][..], Vec::as_slice);
@@ -241,11 +266,10 @@ fn university_report<'a>(
         .iter()
         .map(|team| {
             warnings.extend_from_slice(warnings_of(&team.source.path));
-            let mut served: Vec<&str> = own_families
-                .iter()
-                .filter(|family| team_key(&family.team) == team_key(&team.source.id))
-                .map(|family| family.source.id.as_str())
-                .collect();
+            let mut served = served_by_team
+                .get(&team_key(&team.source.id))
+                .cloned()
+                .unwrap_or_default();
             served.sort_unstable();
             let within_rule = (2..=3).contains(&served.len());
             TeamReport {

@@ -413,7 +413,10 @@ fn serve_stops_on_interrupt() {
         .into_iter()
         .filter(|name| name.starts_with('.') && name != ".site.previous")
         .collect();
-    assert!(hidden.is_empty(), "only the spare site folder is left: {hidden:?}");
+    assert!(
+        hidden.is_empty(),
+        "only the spare site folder is left: {hidden:?}"
+    );
 }
 
 /// Flags that keep headless Chromium off the network and out of the user's profile.

@@ -359,13 +359,15 @@ pub(super) fn family_page<'a>(
     options: &RenderOptions,
 ) -> FamilyPage<'a> {
     let folder = encode_path_segment(&university.folder);
-    let team = university
-        .teams
-        .iter()
-        .find(|team| {
-            report
-                .team
-                .is_some_and(|own| own.source.id == team.team.source.id)
+    // A university's teams are sorted by id.
+    let team = report
+        .team
+        .and_then(|own| {
+            let teams = &university.teams;
+            let index = teams
+                .binary_search_by(|team| team.team.source.id.cmp(&own.source.id))
+                .ok()?;
+            teams.get(index)
         })
         .map(|team| team_view(team, university, &folder, options.masked));
 
@@ -465,10 +467,12 @@ fn team_view<'a>(
         .families
         .iter()
         .filter_map(|id| {
-            university
-                .families
-                .iter()
-                .find(|family| family.family.source.id == *id)
+            // A university's families are sorted by id.
+            let families = &university.families;
+            let index = families
+                .binary_search_by(|family| family.family.source.id.as_str().cmp(id))
+                .ok()?;
+            families.get(index)
         })
         .map(|family| ServedFamily {
             id: &family.family.source.id,
