@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 use std::fs::{self, File};
 use std::io::{self, Write as _};
 use std::path::{Component, Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::time::SystemTime;
 
 use xxhash_rust::xxh3::xxh3_128;
@@ -25,7 +25,7 @@ use crate::error::Error;
 pub const MARKER: &str = ".shoulashou-site";
 
 const MARKER_HEADER: &str = "# Written by shoulashou: the files of the last build, replaced as a whole on the next one.\n\
-# Each line: content hash in base 26, size in bytes, path.\n";
+# Each line: content hash in letters a to p, size in bytes, path.\n";
 
 /// Where output files go: a folder that a build fills with files named by
 /// paths relative to it, with `/` separators.
@@ -35,6 +35,43 @@ pub trait Sink: Sync {
 
     /// Writes `bytes` to the file at `relative`, creating its folders.
     fn put(&self, relative: &str, bytes: &[u8]) -> Result<(), Error>;
+
+    /// Takes over the file at `relative` from the output of the last build,
+    /// where it held the content of `stamp`, and returns whether it could.
+    /// When it returns `false`, the caller writes the file with [`Sink::put`].
+    fn keep(&self, relative: &str, stamp: Stamp) -> Result<bool, Error> {
+        let _ = (relative, stamp);
+        Ok(false)
+    }
+}
+
+/// What each output file of the last successful build was made from: a
+/// hash of its input data, and the stamp of the content written.
+#[derive(Debug, Default)]
+pub struct Memo {
+    files: HashMap<String, (u128, Stamp)>,
+}
+
+impl Memo {
+    /// Returns the stamp of the file at `relative` when the last build made
+    /// it from data with the hash `data`.
+    pub fn unchanged(&self, relative: &str, data: u128) -> Option<Stamp> {
+        let (previous, stamp) = self.files.get(relative)?;
+        (*previous == data).then_some(*stamp)
+    }
+
+    /// Builds the memo of a committed build from the data hash of each file
+    /// and the stamps the staging recorded.
+    pub fn new(data: Vec<(String, u128)>, stamps: &HashMap<String, Stamp>) -> Memo {
+        let files = data
+            .into_iter()
+            .filter_map(|(file, hash)| {
+                let stamp = *stamps.get(&file)?;
+                Some((file, (hash, stamp)))
+            })
+            .collect();
+        Memo { files }
+    }
 }
 
 /// A plain folder: every file is written, whatever was there before.
@@ -55,7 +92,7 @@ impl Sink for Path {
 /// What the marker records of one written file, to tell later whether the
 /// file on disk still holds that content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Stamp {
+pub struct Stamp {
     hash: u128,
     len: u64,
 }
@@ -71,6 +108,8 @@ pub struct Staging {
     /// When the marker was written. A file modified later was edited after
     /// that build, so its stamp no longer tells its content.
     marked: Option<SystemTime>,
+    /// Files of the output folder as its marker lists them, read when first needed.
+    current: OnceLock<HashMap<String, Stamp>>,
     written: Mutex<Vec<(String, Stamp)>>,
     /// Whether files that the last build did not write are to be deleted.
     force: bool,
@@ -117,6 +156,7 @@ impl Staging {
             out: out.to_path_buf(),
             known,
             marked,
+            current: OnceLock::new(),
             written: Mutex::new(Vec::new()),
             force,
             _lock: lock,
@@ -125,7 +165,8 @@ impl Staging {
 
     /// Replaces the output folder with the spare folder, after deleting the
     /// files this build did not write and listing the ones it did in the marker.
-    pub fn commit(self) -> Result<(), Error> {
+    /// Returns the stamp of every file written.
+    pub fn commit(self) -> Result<HashMap<String, Stamp>, Error> {
         let mut written = self
             .written
             .into_inner()
@@ -141,15 +182,16 @@ impl Staging {
         fs::write(&marker, listing).map_err(|error| Error::io(&marker, error))?;
 
         if !self.out.exists() {
-            return fs::rename(&self.dir, &self.out).map_err(|error| Error::io(&self.out, error));
+            fs::rename(&self.dir, &self.out).map_err(|error| Error::io(&self.out, error))?;
+        } else {
+            exchange(&self.dir, &self.out).map_err(|error| Error::io(&self.out, error))?;
+            if self.force {
+                // The spare folder now holds the replaced site with the files
+                // the last build did not write, which `--force` promised to delete.
+                fs::remove_dir_all(&self.dir).map_err(|error| Error::io(&self.dir, error))?;
+            }
         }
-        exchange(&self.dir, &self.out).map_err(|error| Error::io(&self.out, error))?;
-        if self.force {
-            // The spare folder now holds the replaced site with the files the
-            // last build did not write, which `--force` promised to delete.
-            fs::remove_dir_all(&self.dir).map_err(|error| Error::io(&self.dir, error))?;
-        }
-        Ok(())
+        Ok(written.into_iter().collect())
     }
 
     /// Leaves the spare folder after a failed build. It has no marker any
@@ -168,21 +210,60 @@ impl Sink for Staging {
             hash: xxh3_128(bytes),
             len: bytes.len() as u64,
         };
-        let unchanged = self.known.get(relative) == Some(&stamp)
-            && self.marked.is_some_and(|marked| {
-                fs::metadata(&path).is_ok_and(|metadata| {
-                    metadata.len() == stamp.len
-                        && metadata.modified().is_ok_and(|modified| modified <= marked)
-                })
-            });
+        let unchanged = self.known.get(relative) == Some(&stamp) && self.holds(relative, stamp);
         if !unchanged {
             write_in_place(&path, bytes)?;
         }
+        self.record(relative, stamp);
+        Ok(())
+    }
+
+    fn keep(&self, relative: &str, stamp: Stamp) -> Result<bool, Error> {
+        // The output folder must still hold what the last build wrote: another
+        // build, with other options, may have replaced it since.
+        let current = self.current.get_or_init(|| {
+            fs::read_to_string(self.out.join(MARKER))
+                .map(|listing| parse_marker(&listing))
+                .unwrap_or_default()
+        });
+        if current.get(relative) != Some(&stamp) {
+            return Ok(false);
+        }
+        if self.known.get(relative) == Some(&stamp) && self.holds(relative, stamp) {
+            self.record(relative, stamp);
+            return Ok(true);
+        }
+        // The spare copy is older: take the file over from the current site,
+        // unless it was edited there since.
+        let Ok(bytes) = fs::read(self.out.join(relative)) else {
+            return Ok(false);
+        };
+        if xxh3_128(&bytes) != stamp.hash || bytes.len() as u64 != stamp.len {
+            return Ok(false);
+        }
+        write_in_place(&self.dir.join(relative), &bytes)?;
+        self.record(relative, stamp);
+        Ok(true)
+    }
+}
+
+impl Staging {
+    /// Returns whether the spare folder's file at `relative` still holds the
+    /// content of `stamp`, as far as its size and modification time tell.
+    fn holds(&self, relative: &str, stamp: Stamp) -> bool {
+        self.marked.is_some_and(|marked| {
+            fs::metadata(self.dir.join(relative)).is_ok_and(|metadata| {
+                metadata.len() == stamp.len
+                    && metadata.modified().is_ok_and(|modified| modified <= marked)
+            })
+        })
+    }
+
+    fn record(&self, relative: &str, stamp: Stamp) {
         self.written
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .push((relative.to_owned(), stamp));
-        Ok(())
     }
 }
 
@@ -223,29 +304,24 @@ fn parse_marker_line(line: &str) -> Option<(String, Stamp)> {
     Some((file.to_owned(), stamp))
 }
 
-/// Letters that write a hash in base 26. A hash written in digits would
-/// now and then hold a run that looks like a phone number to anyone who
-/// scans the site for private data.
-const HASH_LETTERS: &[u8; 26] = b"abcdefghijklmnopqrstuvwxyz";
-
-/// Writes `hash` in base 26 with the letters `a` to `z`, 28 letters long.
-fn letters(mut hash: u128) -> String {
-    let mut written = [b'a'; 28];
-    for slot in written.iter_mut().rev() {
-        *slot = HASH_LETTERS[(hash % 26) as usize];
-        hash /= 26;
-    }
-    written.iter().map(|&letter| char::from(letter)).collect()
+/// Writes `hash` as 32 letters, one per four bits, `a` for 0 to `p` for 15.
+/// A hash written in digits would now and then hold a run that looks like a
+/// phone number to anyone who scans the site for private data.
+fn letters(hash: u128) -> String {
+    (0..32)
+        .rev()
+        .map(|nibble| char::from(b'a' + ((hash >> (nibble * 4)) & 0xf) as u8))
+        .collect()
 }
 
 /// Reads a hash written by [`letters`].
 fn from_letters(text: &str) -> Option<u128> {
-    if text.len() != 28 {
+    if text.len() != 32 {
         return None;
     }
     text.bytes().try_fold(0u128, |hash, byte| {
-        let digit = HASH_LETTERS.iter().position(|&letter| letter == byte)?;
-        hash.checked_mul(26)?.checked_add(digit as u128)
+        let nibble = byte.checked_sub(b'a').filter(|&nibble| nibble < 16)?;
+        Some(hash << 4 | u128::from(nibble))
     })
 }
 

@@ -17,14 +17,17 @@ use std::fmt::Write as _;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Kwargs, State, Tera, Value};
+use xxhash_rust::xxh3::Xxh3;
 
 use crate::error::Error;
 use crate::markdown::render_markdown;
-use crate::output::Sink;
+use crate::output::{Memo, Sink};
 use crate::summary::Summary;
 
 /// Options of page rendering.
@@ -70,52 +73,183 @@ pub fn render_site(
     options: &RenderOptions,
     sink: &(impl Sink + ?Sized),
 ) -> Result<Vec<PathBuf>, Error> {
-    let tera = load_templates(options.templates_dir.as_deref())?;
-    let root = sink.root();
-    let mut written = Vec::new();
+    let (tera, _) = load_templates(options.templates_dir.as_deref())?;
+    let renderer = Renderer {
+        tera: &tera,
+        sink,
+        memo: None,
+    };
+    renderer.site(summary, options)
+}
 
-    let page = view::province_page(summary, options);
-    let html = render_page(&tera, PROVINCE_TEMPLATE, &page, "the province overview")?;
-    sink.put("index.html", &html)?;
-    written.push(root.join("index.html"));
+/// Like [`render_site`], but renders only the pages whose data or templates
+/// changed since the build that `memo` describes, and takes the others over
+/// through [`Sink::keep`].
+pub fn render_site_with(
+    summary: &Summary,
+    options: &RenderOptions,
+    sink: &(impl Sink + ?Sized),
+    memo: &Memo,
+) -> Result<Rendered, Error> {
+    let (tera, templates) = load_templates(options.templates_dir.as_deref())?;
+    let renderer = Renderer {
+        tera: &tera,
+        sink,
+        memo: Some(Memoized {
+            previous: memo,
+            templates,
+            hashes: Mutex::new(Vec::new()),
+            rendered: AtomicUsize::new(0),
+        }),
+    };
+    let files = renderer.site(summary, options)?;
+    let memoized = renderer.memo.expect("the renderer was given a memo");
+    Ok(Rendered {
+        files,
+        hashes: memoized
+            .hashes
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        rendered: memoized.rendered.into_inner(),
+    })
+}
 
-    let page = view::status_page(summary, options);
-    let html = render_page(&tera, STATUS_TEMPLATE, &page, "the status page")?;
-    sink.put(view::STATUS_PAGE, &html)?;
-    written.push(root.join(view::STATUS_PAGE));
+/// The pages of a build that had the memo of the last one.
+#[derive(Debug)]
+pub struct Rendered {
+    /// Every page, in page order.
+    pub files: Vec<PathBuf>,
+    /// The data hash of each page.
+    pub hashes: Vec<(String, u128)>,
+    /// How many pages were rendered because their data changed.
+    pub rendered: usize,
+}
 
-    for university in &summary.universities {
-        let folder = checked_file_name(root, &university.folder)?;
+/// Renders pages into a sink, skipping those whose data is unchanged when
+/// it has the memo of the last build.
+struct Renderer<'a, S: Sink + ?Sized> {
+    tera: &'a Tera,
+    sink: &'a S,
+    memo: Option<Memoized<'a>>,
+}
 
-        let page = view::university_page(summary, university, options);
-        let record = format!("university `{}`", university.name);
-        let html = render_page(&tera, UNIVERSITY_TEMPLATE, &page, &record)?;
-        let file = format!("{folder}/index.html");
-        sink.put(&file, &html)?;
-        written.push(root.join(file));
+/// The memo of the last build and the data hashes of this one so far.
+struct Memoized<'a> {
+    previous: &'a Memo,
+    /// Hash of the template sources, part of every page's data hash.
+    templates: u128,
+    hashes: Mutex<Vec<(String, u128)>>,
+    rendered: AtomicUsize,
+}
 
-        // Family pages are independent of each other, so they render on all
-        // cores; collecting in order keeps the list of files deterministic.
-        let results: Vec<Result<PathBuf, Error>> = university
-            .families
-            .par_iter()
-            .map(|family| {
-                let page = view::family_page(summary, university, family, options);
-                let name = checked_file_name(&root.join(folder), &family.page)?;
-                let source = &family.family.source;
-                let record = format!("family `{}` ({})", source.id, source.path.display());
-                let html = render_page(&tera, FAMILY_TEMPLATE, &page, &record)?;
-                let file = format!("{folder}/{name}");
-                sink.put(&file, &html)?;
-                Ok(root.join(file))
-            })
-            .collect();
-        // The first failure in page order is reported, whichever thread met it.
-        for result in results {
-            written.push(result?);
+impl<S: Sink + ?Sized> Renderer<'_, S> {
+    /// Writes every page of the site; returns the files in page order.
+    fn site(&self, summary: &Summary, options: &RenderOptions) -> Result<Vec<PathBuf>, Error> {
+        let renderer = self;
+        let root = self.sink.root();
+        let mut written = Vec::new();
+
+        let page = view::province_page(summary, options);
+        renderer.page(PROVINCE_TEMPLATE, "index.html", &page, || {
+            "the province overview".to_owned()
+        })?;
+        written.push(root.join("index.html"));
+
+        let page = view::status_page(summary, options);
+        renderer.page(STATUS_TEMPLATE, view::STATUS_PAGE, &page, || {
+            "the status page".to_owned()
+        })?;
+        written.push(root.join(view::STATUS_PAGE));
+
+        for university in &summary.universities {
+            let folder = checked_file_name(root, &university.folder)?;
+
+            let page = view::university_page(summary, university, options);
+            let file = format!("{folder}/index.html");
+            renderer.page(UNIVERSITY_TEMPLATE, &file, &page, || {
+                format!("university `{}`", university.name)
+            })?;
+            written.push(root.join(file));
+
+            // Family pages are independent of each other, so they render on all
+            // cores; collecting in order keeps the list of files deterministic.
+            let results: Vec<Result<PathBuf, Error>> = university
+                .families
+                .par_iter()
+                .map(|family| {
+                    let page = view::family_page(summary, university, family, options);
+                    let name = checked_file_name(&root.join(folder), &family.page)?;
+                    let file = format!("{folder}/{name}");
+                    renderer.page(FAMILY_TEMPLATE, &file, &page, || {
+                        let source = &family.family.source;
+                        format!("family `{}` ({})", source.id, source.path.display())
+                    })?;
+                    Ok(root.join(file))
+                })
+                .collect();
+            // The first failure in page order is reported, whichever thread met it.
+            for result in results {
+                written.push(result?);
+            }
         }
+        Ok(written)
     }
-    Ok(written)
+
+    /// Renders `page` with `template` into the file `file`, unless the last
+    /// build rendered the same data there. `record` names what the page
+    /// shows, for an error message.
+    fn page<T: Serialize>(
+        &self,
+        template: &str,
+        file: &str,
+        page: &T,
+        record: impl Fn() -> String,
+    ) -> Result<(), Error> {
+        let Some(memo) = &self.memo else {
+            let html = render_page(self.tera, template, page, &record())?;
+            return self.sink.put(file, &html);
+        };
+        let hash = data_hash(memo.templates, page);
+        let kept = match memo.previous.unchanged(file, hash) {
+            Some(stamp) => self.sink.keep(file, stamp)?,
+            None => false,
+        };
+        if !kept {
+            let html = render_page(self.tera, template, page, &record())?;
+            self.sink.put(file, &html)?;
+            memo.rendered.fetch_add(1, Ordering::Relaxed);
+        }
+        memo.hashes
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push((file.to_owned(), hash));
+        Ok(())
+    }
+}
+
+/// Returns a hash of the templates and of the data a template receives,
+/// taken over its JSON form.
+fn data_hash<T: Serialize>(templates: u128, page: &T) -> u128 {
+    let mut hasher = HashWriter(Xxh3::new());
+    hasher.0.update(&templates.to_le_bytes());
+    // The page data is plain structs of strings and numbers, which serialize
+    // without error into a writer that cannot fail.
+    let _ = serde_json::to_writer(&mut hasher, page);
+    hasher.0.digest128()
+}
+
+/// A writer that feeds everything written to it into a hash.
+struct HashWriter(Xxh3);
+
+impl io::Write for HashWriter {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Percent-encodes one path segment of a relative link, so that names with
@@ -139,18 +273,23 @@ pub fn encode_path_segment(segment: &str) -> String {
 
 /// Builds the Tera instance: built-in templates, each replaced by the
 /// same-named file of `templates_dir` when there is one.
-fn load_templates(templates_dir: Option<&Path>) -> Result<Tera, Error> {
+/// Returns it with a hash of every template source.
+fn load_templates(templates_dir: Option<&Path>) -> Result<(Tera, u128), Error> {
     let mut tera = new_tera();
+    let mut hasher = Xxh3::new();
     // Added one at a time, parents first, so a parse error names its template.
     for (name, built_in) in BUILT_IN_TEMPLATES {
         let source = template_source(templates_dir, name, built_in)?;
+        hasher.update(name.as_bytes());
+        hasher.update(&(source.len() as u64).to_le_bytes());
+        hasher.update(source.as_bytes());
         tera.add_raw_template(name, &source)
             .map_err(|error| Error::Template {
                 name: name.to_owned(),
                 message: format!("could not be parsed: {}", describe(&error)),
             })?;
     }
-    Ok(tera)
+    Ok((tera, hasher.digest128()))
 }
 
 /// Creates a Tera instance without templates that escapes every value in

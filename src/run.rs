@@ -17,11 +17,11 @@ use crate::explain;
 use crate::import;
 use crate::lang::Lang;
 use crate::load::{self, Loaded};
-use crate::output::{self, Sink, Staging};
-use crate::render::{self, RenderOptions};
+use crate::output::{self, Memo, Sink, Staging};
+use crate::render::{self, RenderOptions, Rendered};
 use crate::scaffold;
 use crate::schema;
-use crate::summary::Summary;
+use crate::summary::{Summary, UniversityReport};
 use crate::workbook;
 
 /// Exit status: the records are valid (warnings allowed) and any output was written.
@@ -170,13 +170,25 @@ fn print_json(report: &emit::JsonReport) {
 }
 
 fn run_build(arguments: &BuildArguments, printer: Printer) -> Result<u8, Error> {
-    build_site(arguments, printer).map(|built| built.status)
+    build_site(arguments, printer, None).map(|built| built.status)
+}
+
+/// What a series of builds into one output folder, such as those of
+/// `serve`, keeps from one build to the next.
+#[derive(Debug, Default)]
+pub struct Session {
+    memo: Memo,
 }
 
 /// Validates the records and, when they are valid, renders the site into a
 /// staging folder and swaps it in for `arguments.out`. Diagnostics are
-/// printed on stderr as they are by `build`.
-pub(crate) fn build_site(arguments: &BuildArguments, printer: Printer) -> Result<Built, Error> {
+/// printed on stderr as they are by `build`. With a session, only the pages
+/// and workbooks whose data changed since its last build are rendered.
+pub(crate) fn build_site(
+    arguments: &BuildArguments,
+    printer: Printer,
+    session: Option<&mut Session>,
+) -> Result<Built, Error> {
     let started = Instant::now();
     let options = arguments.common.load_options()?;
     let templates_dir = arguments.templates_dir()?;
@@ -216,17 +228,31 @@ pub(crate) fn build_site(arguments: &BuildArguments, printer: Printer) -> Result
         templates_dir,
     };
     let staging = Staging::create(&arguments.out, arguments.force)?;
-    match write_outputs(&summary, &render_options, &staging) {
-        Ok((pages, workbooks)) => {
-            staging.commit()?;
+    let memo = session.as_ref().map(|session| &session.memo);
+    match write_outputs(&summary, &render_options, &staging, memo) {
+        Ok(Outputs {
+            pages,
+            workbooks,
+            hashes,
+            changed,
+        }) => {
+            let stamps = staging.commit()?;
+            if let Some(session) = session {
+                session.memo = Memo::new(hashes, &stamps);
+            }
             if !printer.quiet {
                 let (out, seconds) = (arguments.out.display(), started.elapsed().as_secs_f64());
+                let changed = changed.map(|count| match printer.style.lang {
+                    Lang::Zh => format!("；其中 {count} 个有变化"),
+                    Lang::En => format!("; {count} changed"),
+                });
+                let changed = changed.unwrap_or_default();
                 match printer.style.lang {
                     Lang::Zh => eprintln!(
-                        "已生成 {pages} 个网页和 {workbooks} 个工作簿，保存在 {out}，用时 {seconds:.2} 秒"
+                        "已生成 {pages} 个网页和 {workbooks} 个工作簿，保存在 {out}，用时 {seconds:.2} 秒{changed}"
                     ),
                     Lang::En => eprintln!(
-                        "wrote {pages} pages and {workbooks} workbooks to {out} in {seconds:.2} s"
+                        "wrote {pages} pages and {workbooks} workbooks to {out} in {seconds:.2} s{changed}"
                     ),
                 }
             }
@@ -242,51 +268,114 @@ pub(crate) fn build_site(arguments: &BuildArguments, printer: Printer) -> Result
     }
 }
 
-/// Writes every page and workbook into `staging`; returns how many of each.
+/// What one build wrote.
+struct Outputs {
+    pages: usize,
+    workbooks: usize,
+    /// The data hash of each file, when the build had a memo.
+    hashes: Vec<(String, u128)>,
+    /// How many files were rendered because their data changed, when the
+    /// build had a memo.
+    changed: Option<usize>,
+}
+
+/// Writes every page and workbook into `staging`. With the memo of the last
+/// build, files whose data is unchanged are taken over instead of rendered.
 /// Pages and workbooks are written at the same time, so that the long
 /// province workbook, which is compressed on one core, overlaps the pages.
 fn write_outputs(
     summary: &Summary,
     options: &RenderOptions,
     staging: &Staging,
-) -> Result<(usize, usize), Error> {
+    memo: Option<&Memo>,
+) -> Result<Outputs, Error> {
     let (pages, workbooks) = rayon::join(
-        || render::render_site(summary, options, staging),
-        || write_workbooks(summary, staging),
+        || match memo {
+            Some(memo) => render::render_site_with(summary, options, staging, memo),
+            None => render::render_site(summary, options, staging).map(|files| Rendered {
+                files,
+                hashes: Vec::new(),
+                rendered: 0,
+            }),
+        },
+        || write_workbooks(summary, staging, memo),
     );
-    Ok((pages?.len(), workbooks?))
+    let Rendered {
+        files,
+        mut hashes,
+        rendered,
+    } = pages?;
+    let workbooks = workbooks?;
+    let changed = memo.map(|_| {
+        let workbooks_changed = workbooks.iter().filter(|book| book.changed).count();
+        rendered + workbooks_changed
+    });
+    let count = workbooks.len();
+    hashes.extend(workbooks.into_iter().filter_map(|book| book.hash));
+    Ok(Outputs {
+        pages: files.len(),
+        workbooks: count,
+        hashes,
+        changed,
+    })
 }
 
-/// Writes the province workbook and one workbook per university; returns how many.
-fn write_workbooks(summary: &Summary, staging: &Staging) -> Result<usize, Error> {
+/// One workbook of a build.
+struct Workbook {
+    /// The file and its data hash, when there is a memo to compare it with.
+    hash: Option<(String, u128)>,
+    /// Whether it was made anew rather than taken over.
+    changed: bool,
+}
+
+/// Writes the province workbook and one workbook per university.
+fn write_workbooks(
+    summary: &Summary,
+    staging: &Staging,
+    memo: Option<&Memo>,
+) -> Result<Vec<Workbook>, Error> {
     let root = staging.root();
     // `None` stands for the province workbook, so that it is one more task
     // among the university workbooks.
-    let tasks: Vec<Option<&crate::summary::UniversityReport>> = std::iter::once(None)
+    let tasks: Vec<Option<&UniversityReport>> = std::iter::once(None)
         .chain(summary.universities.iter().map(Some))
         .collect();
     tasks
         .par_iter()
         .map(|task| {
-            let (file, bytes) = match task {
-                None => {
-                    let file = workbook::PROVINCE_WORKBOOK.to_owned();
-                    let bytes = workbook::province_workbook(summary, &root.join(&file))?;
-                    (file, bytes)
-                }
+            let file = match task {
+                None => workbook::PROVINCE_WORKBOOK.to_owned(),
                 Some(report) => {
                     let name = workbook::university_workbook_name(&report.name);
                     let folder = render::checked_file_name(root, &report.folder)?;
-                    let file = format!("{folder}/{name}");
-                    let bytes =
-                        workbook::university_workbook(report, summary.campaign, &root.join(&file))?;
-                    (file, bytes)
+                    format!("{folder}/{name}")
                 }
             };
-            staging.put(&file, &bytes)
+            let hash = memo.map(|_| match task {
+                None => workbook::province_fingerprint(summary),
+                Some(report) => workbook::university_fingerprint(report, summary.campaign),
+            });
+            let stamp = memo
+                .zip(hash)
+                .and_then(|(memo, hash)| memo.unchanged(&file, hash));
+            let kept = match stamp {
+                Some(stamp) => staging.keep(&file, stamp)?,
+                None => false,
+            };
+            if !kept {
+                let path = root.join(&file);
+                let bytes = match task {
+                    None => workbook::province_workbook(summary, &path)?,
+                    Some(report) => workbook::university_workbook(report, summary.campaign, &path)?,
+                };
+                staging.put(&file, &bytes)?;
+            }
+            Ok(Workbook {
+                hash: hash.map(|hash| (file, hash)),
+                changed: !kept,
+            })
         })
-        .collect::<Result<Vec<()>, Error>>()
-        .map(|written| written.len())
+        .collect()
 }
 
 fn status_of(loaded: &Loaded, common: &CommonArguments) -> u8 {

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant, SystemTime};
 use crate::cli::{BuildArguments, ServeArguments};
 use crate::error::Error;
 use crate::lang::Lang;
-use crate::run::{self, EXIT_OK, Printer};
+use crate::run::{self, EXIT_OK, Printer, Session};
 
 /// Path of the endpoint that returns the build version. With `?since=N` it
 /// waits until the version differs from `N` or [`LONG_POLL`] passes.
@@ -65,7 +65,10 @@ struct Site {
 pub(crate) fn run_serve(arguments: &ServeArguments, printer: Printer) -> Result<u8, Error> {
     install_interrupt_handler();
     let shared = Arc::new(Shared::default());
-    let failure = build_once(&arguments.build, printer)?;
+    // The session keeps what each build was made from, so a rebuild renders
+    // only the pages and workbooks whose data changed.
+    let mut session = Session::default();
+    let failure = build_once(&arguments.build, printer, &mut session)?;
     publish(&shared, failure);
 
     let address = SocketAddr::from((Ipv4Addr::LOCALHOST, arguments.port));
@@ -97,7 +100,7 @@ pub(crate) fn run_serve(arguments: &ServeArguments, printer: Printer) -> Result<
         shared: Arc::clone(&shared),
     });
     thread::spawn(move || accept_loop(listener, site));
-    watch(&arguments.build, printer, &shared);
+    watch(&arguments.build, printer, &shared, &mut session);
 
     if !printer.quiet {
         match printer.style.lang {
@@ -111,8 +114,12 @@ pub(crate) fn run_serve(arguments: &ServeArguments, printer: Printer) -> Result<
 /// Runs one build and returns the text to show in the browser when it did not
 /// replace the site. Usage errors, such as an output folder that overlaps the
 /// records, are returned because no later save can fix them.
-fn build_once(arguments: &BuildArguments, printer: Printer) -> Result<Option<String>, Error> {
-    match run::build_site(arguments, printer) {
+fn build_once(
+    arguments: &BuildArguments,
+    printer: Printer,
+    session: &mut Session,
+) -> Result<Option<String>, Error> {
+    match run::build_site(arguments, printer, Some(session)) {
         Ok(built) if built.status == EXIT_OK => Ok(None),
         Ok(built) => Ok(Some(built.report)),
         Err(error @ Error::Usage(_)) => Err(error),
@@ -146,7 +153,7 @@ fn lock(status: &Mutex<Status>) -> std::sync::MutexGuard<'_, Status> {
 /// Scans the watched files until Ctrl-C and rebuilds after each change.
 /// Builds run on this thread, so Ctrl-C during a build stops only after the
 /// build finished and the output folder is whole again.
-fn watch(arguments: &BuildArguments, printer: Printer, shared: &Shared) {
+fn watch(arguments: &BuildArguments, printer: Printer, shared: &Shared, session: &mut Session) {
     let watched = watched_paths(arguments);
     let mut built_from = fingerprint(&watched);
     let mut pending: Option<(Fingerprint, Instant)> = None;
@@ -166,7 +173,7 @@ fn watch(arguments: &BuildArguments, printer: Printer, shared: &Shared) {
         }
         built_from = seen.clone();
         pending = None;
-        let failure = build_once(arguments, printer)
+        let failure = build_once(arguments, printer, session)
             .unwrap_or_else(|error| Some(report_failure(&error, printer.style.lang)));
         publish(shared, failure);
     }

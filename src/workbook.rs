@@ -10,6 +10,7 @@ use rust_xlsxwriter::{
     Worksheet, XlsxError,
 };
 use unicode_width::UnicodeWidthStr;
+use xxhash_rust::xxh3::Xxh3;
 
 use crate::campaign::Campaign;
 use crate::date::Date;
@@ -134,6 +135,57 @@ pub fn province_workbook(summary: &Summary, path: &Path) -> Result<Vec<u8>, Erro
         created: campaign.deadline,
     };
     workbook_bytes(&document, &rows, path)
+}
+
+/// Returns a hash of everything the workbook of one university is made from,
+/// so that a rebuild can tell whether the workbook would change.
+pub fn university_fingerprint(report: &UniversityReport, campaign: &Campaign) -> u128 {
+    let rows = rows_of(std::slice::from_ref(report));
+    let document = Document {
+        campaign,
+        subject: &report.name,
+        created: report.deadline,
+    };
+    fingerprint(&document, &rows)
+}
+
+/// Returns a hash of everything the province workbook is made from.
+pub fn province_fingerprint(summary: &Summary) -> u128 {
+    let rows = rows_of(&summary.universities);
+    let document = Document {
+        campaign: summary.campaign,
+        subject: "全省",
+        created: summary.campaign.deadline,
+    };
+    fingerprint(&document, &rows)
+}
+
+fn fingerprint(document: &Document, rows: &[Row]) -> u128 {
+    let mut hasher = Xxh3::new();
+    hash_text(&mut hasher, &form_title(document.campaign));
+    hash_text(&mut hasher, &document.campaign.issuer);
+    hash_text(&mut hasher, document.subject);
+    hash_text(&mut hasher, &document.created.to_string());
+    for row in rows {
+        for cell in &row.cells {
+            match cell {
+                Cell::Text(value) => hash_text(&mut hasher, value),
+                Cell::Number(number) => {
+                    hasher.update(&[1]);
+                    hasher.update(&number.to_le_bytes());
+                }
+            }
+        }
+    }
+    hasher.digest128()
+}
+
+/// Feeds a text with a tag and its length, so that no two different lists
+/// of cells feed the hasher the same bytes.
+fn hash_text(hasher: &mut Xxh3, text: &str) {
+    hasher.update(&[0]);
+    hasher.update(&(text.len() as u64).to_le_bytes());
+    hasher.update(text.as_bytes());
 }
 
 /// Document properties of one workbook: the campaign, a subject and a creation date.

@@ -355,6 +355,69 @@ fn serve_rebuilds_and_shows_failures() {
     assert!(page.contains("王新名"));
 }
 
+/// Waits for the `wrote … changed` line of build number `build` (1 for the
+/// first build of `serve`) and returns how many files it says changed.
+fn changed_in_build(server: &Server, build: usize) -> usize {
+    let started = Instant::now();
+    loop {
+        let stderr = server.stderr();
+        let counts: Vec<usize> = stderr
+            .lines()
+            .filter(|line| line.starts_with("wrote "))
+            .filter_map(|line| line.rsplit_once("; ")?.1.strip_suffix(" changed")?.parse().ok())
+            .collect();
+        if let Some(&count) = counts.get(build - 1) {
+            return count;
+        }
+        assert!(
+            started.elapsed() < REBUILD_TIMEOUT,
+            "no line for build {build}:\n{stderr}"
+        );
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn serve_renders_only_changed_pages() {
+    let server = Server::start();
+    // The first build of `serve` has nothing to compare with.
+    let first = changed_in_build(&server, 1);
+    let stderr = server.stderr();
+    let line = stderr.lines().find(|line| line.starts_with("wrote ")).unwrap();
+    let numbers: Vec<usize> = line
+        .split(' ')
+        .filter_map(|word| word.parse().ok())
+        .collect();
+    assert_eq!(first, numbers[0] + numbers[1], "every file is new: {line}");
+
+    // The plan shows only on the family's own page.
+    let before = server.version();
+    server.edit(WANG, "每周两次线上辅导数学", "每周三次线上辅导数学");
+    server.wait_for_rebuild(before);
+    assert_eq!(changed_in_build(&server, 2), 1, "{}", server.stderr());
+    assert!(server.get("/zzu/wang.html").text().contains("每周三次线上辅导数学"));
+
+    // The household size shows on the family page, the university page,
+    // and both workbooks that list the family.
+    let before = server.version();
+    server.edit(WANG, "size: 4", "size: 5");
+    server.wait_for_rebuild(before);
+    assert_eq!(changed_in_build(&server, 3), 4, "{}", server.stderr());
+
+    // Nothing changed: a rebuild caused by touching the file renders nothing.
+    let before = server.version();
+    server.edit(WANG, "size: 5", "size: 5");
+    let path = server.run.path(WANG);
+    let later = std::time::SystemTime::now() + Duration::from_secs(2);
+    fs::File::options()
+        .write(true)
+        .open(&path)
+        .and_then(|file| file.set_modified(later))
+        .expect("the record's time can be set");
+    server.wait_for_rebuild(before);
+    assert_eq!(changed_in_build(&server, 4), 0, "{}", server.stderr());
+}
+
 #[test]
 fn serve_starts_with_invalid_records() {
     // `check` writes the files and nothing else, so no site exists yet.
