@@ -22,6 +22,7 @@ pub mod markdown;
 pub mod mask;
 pub mod names;
 pub mod output;
+pub mod progress;
 pub mod record;
 pub mod render;
 pub mod run;

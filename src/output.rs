@@ -13,12 +13,13 @@ use std::collections::{HashMap, HashSet};
 use std::fs::{self, File};
 use std::io::{self, Write as _};
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::SystemTime;
 
 use xxhash_rust::xxh3::xxh3_128;
 
 use crate::error::Error;
+use crate::progress::Progress;
 
 /// File that marks a folder as written by this tool and lists the files it
 /// wrote, so that the next build replaces the folder only if nothing was added.
@@ -113,6 +114,8 @@ pub struct Staging {
     written: Mutex<Vec<(String, Stamp)>>,
     /// Whether files that the last build did not write are to be deleted.
     force: bool,
+    /// Advanced by one for each file written or taken over.
+    progress: Option<Arc<Progress>>,
     /// Held until the staging is committed or dropped, so that two builds
     /// into the same output folder never share the spare folder.
     _lock: Option<File>,
@@ -159,8 +162,15 @@ impl Staging {
             current: OnceLock::new(),
             written: Mutex::new(Vec::new()),
             force,
+            progress: None,
             _lock: lock,
         })
+    }
+
+    /// Reports each file written or taken over to `progress`.
+    pub fn with_progress(mut self, progress: Arc<Progress>) -> Staging {
+        self.progress = Some(progress);
+        self
     }
 
     /// Replaces the output folder with the spare folder, after deleting the
@@ -260,6 +270,9 @@ impl Staging {
     }
 
     fn record(&self, relative: &str, stamp: Stamp) {
+        if let Some(progress) = &self.progress {
+            progress.advance();
+        }
         self.written
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())

@@ -2,6 +2,7 @@
 //! renders the site and workbooks into a staging folder and swaps it in.
 
 use std::io::{IsTerminal, Write};
+use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -18,6 +19,7 @@ use crate::import;
 use crate::lang::Lang;
 use crate::load::{self, Loaded};
 use crate::output::{self, Memo, Sink, Staging};
+use crate::progress::{Progress, Step};
 use crate::render::{self, RenderOptions, Rendered};
 use crate::scaffold;
 use crate::schema;
@@ -190,6 +192,11 @@ pub(crate) fn build_site(
     session: Option<&mut Session>,
 ) -> Result<Built, Error> {
     let started = Instant::now();
+    let terminal = std::io::stderr().is_terminal();
+    let progress = Arc::new(Progress::new(
+        terminal && !printer.quiet,
+        printer.style.lang,
+    ));
     let options = arguments.common.load_options()?;
     let templates_dir = arguments.templates_dir()?;
     let mut protected = vec![options.records.as_path()];
@@ -227,9 +234,13 @@ pub(crate) fn build_site(
         masked: !arguments.unmasked,
         templates_dir,
     };
-    let staging = Staging::create(&arguments.out, arguments.force)?;
+    let staging =
+        Staging::create(&arguments.out, arguments.force)?.with_progress(Arc::clone(&progress));
+    progress.start(Step::Write, output_count(&summary));
     let memo = session.as_ref().map(|session| &session.memo);
-    match write_outputs(&summary, &render_options, &staging, memo) {
+    let outputs = write_outputs(&summary, &render_options, &staging, memo);
+    progress.clear();
+    match outputs {
         Ok(Outputs {
             pages,
             workbooks,
@@ -266,6 +277,18 @@ pub(crate) fn build_site(
             Err(error)
         }
     }
+}
+
+/// Returns how many files a build writes: the overview, the status page and
+/// the province workbook, a page and a workbook per university, and a page
+/// per family.
+fn output_count(summary: &Summary) -> usize {
+    let universities = &summary.universities;
+    let families: usize = universities
+        .iter()
+        .map(|report| report.families.len())
+        .sum();
+    3 + 2 * universities.len() + families
 }
 
 /// What one build wrote.

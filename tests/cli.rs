@@ -78,3 +78,49 @@ fn explain_rejects_unknown_code() {
         run.stderr
     );
 }
+
+/// Runs `shoulashou ARGUMENTS` in `dir` with stdout and stderr on a pseudo
+/// terminal made by util-linux `script`, so that stderr is a terminal.
+/// Returns what the terminal showed, or `None` when `script` is missing.
+fn run_on_terminal(dir: &std::path::Path, arguments: &str) -> Option<String> {
+    let binary = env!("CARGO_BIN_EXE_shoulashou");
+    let output = Command::new("script")
+        .args(["-qec", &format!("{binary} {arguments}"), "/dev/null"])
+        .current_dir(dir)
+        .env("SHOULASHOU_PROGRESS_DELAY_MS", "0")
+        .env("LANG", "en_US.UTF-8")
+        .env("NO_COLOR", "1")
+        .output()
+        .ok()?;
+    Some(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+#[test]
+fn build_shows_progress_on_terminal() {
+    let run = Fixture::base().run(&["check", "--as-of", AS_OF]);
+    let Some(shown) = run_on_terminal(run.dir.path(), &format!("build --as-of {AS_OF}")) else {
+        eprintln!("skipped: util-linux `script` is not installed");
+        return;
+    };
+    assert!(shown.contains("writing pages and workbooks ["), "{shown}");
+    assert!(shown.contains("] 12/12"), "the bar counts every file: {shown}");
+    assert!(shown.contains("wrote 9 pages and 3 workbooks"), "{shown}");
+}
+
+#[test]
+fn build_hides_progress_when_quiet_or_piped() {
+    let run = Fixture::base().run(&["check", "--as-of", AS_OF]);
+    if let Some(shown) = run_on_terminal(run.dir.path(), &format!("build --quiet --as-of {AS_OF}")) {
+        assert!(!shown.contains("writing pages"), "{shown}");
+    }
+    let piped = Command::new(env!("CARGO_BIN_EXE_shoulashou"))
+        .args(["build", "--as-of", AS_OF])
+        .current_dir(run.dir.path())
+        .env("SHOULASHOU_PROGRESS_DELAY_MS", "0")
+        .env("LANG", "en_US.UTF-8")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&piped.stderr);
+    assert!(stderr.contains("wrote "), "{stderr}");
+    assert!(!stderr.contains("writing pages"), "{stderr}");
+}

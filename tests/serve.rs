@@ -364,7 +364,13 @@ fn changed_in_build(server: &Server, build: usize) -> usize {
         let counts: Vec<usize> = stderr
             .lines()
             .filter(|line| line.starts_with("wrote "))
-            .filter_map(|line| line.rsplit_once("; ")?.1.strip_suffix(" changed")?.parse().ok())
+            .filter_map(|line| {
+                line.rsplit_once("; ")?
+                    .1
+                    .strip_suffix(" changed")?
+                    .parse()
+                    .ok()
+            })
             .collect();
         if let Some(&count) = counts.get(build - 1) {
             return count;
@@ -383,7 +389,10 @@ fn serve_renders_only_changed_pages() {
     // The first build of `serve` has nothing to compare with.
     let first = changed_in_build(&server, 1);
     let stderr = server.stderr();
-    let line = stderr.lines().find(|line| line.starts_with("wrote ")).unwrap();
+    let line = stderr
+        .lines()
+        .find(|line| line.starts_with("wrote "))
+        .unwrap();
     let numbers: Vec<usize> = line
         .split(' ')
         .filter_map(|word| word.parse().ok())
@@ -395,7 +404,12 @@ fn serve_renders_only_changed_pages() {
     server.edit(WANG, "每周两次线上辅导数学", "每周三次线上辅导数学");
     server.wait_for_rebuild(before);
     assert_eq!(changed_in_build(&server, 2), 1, "{}", server.stderr());
-    assert!(server.get("/zzu/wang.html").text().contains("每周三次线上辅导数学"));
+    assert!(
+        server
+            .get("/zzu/wang.html")
+            .text()
+            .contains("每周三次线上辅导数学")
+    );
 
     // The household size shows on the family page, the university page,
     // and both workbooks that list the family.
