@@ -173,11 +173,12 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
 
             // Family pages are independent of each other, so they render on all
             // cores; collecting in order keeps the list of files deterministic.
+            let shared = view::family_shared(summary, university, options);
             let results: Vec<Result<PathBuf, Error>> = university
                 .families
                 .par_iter()
                 .map(|family| {
-                    let page = view::family_page(summary, university, family, options);
+                    let page = view::family_page(&shared, university, family, options);
                     let name = checked_file_name(&root.join(folder), &family.page)?;
                     let file = format!("{folder}/{name}");
                     renderer.page(FAMILY_TEMPLATE, &file, &page, || {

@@ -43,7 +43,7 @@ impl<'a> CampaignView<'a> {
 
 /// Values every page receives.
 #[derive(Serialize)]
-struct Common<'a> {
+pub(super) struct Common<'a> {
     campaign: CampaignView<'a>,
     as_of: Date,
     masked: bool,
@@ -120,14 +120,22 @@ pub(super) struct UniversityPage<'a> {
 #[derive(Serialize)]
 pub(super) struct FamilyPage<'a> {
     #[serde(flatten)]
+    common: &'a Common<'a>,
+    university: &'a UniversityView<'a>,
+    family: FamilyForm<'a>,
+}
+
+/// What the family pages of one university share, built once for all of them.
+pub(super) struct FamilyShared<'a> {
     common: Common<'a>,
     university: UniversityView<'a>,
-    family: FamilyForm<'a>,
+    /// The view of each of the university's teams, in the order of its teams.
+    teams: Vec<TeamView<'a>>,
 }
 
 /// One university's figures and links.
 #[derive(Serialize)]
-struct UniversityView<'a> {
+pub(super) struct UniversityView<'a> {
     name: &'a str,
     folder: &'a str,
     listed: bool,
@@ -168,7 +176,7 @@ struct FamilyRow<'a> {
 
 /// One team, with its leader's phone masked as the options ask.
 #[derive(Serialize)]
-struct TeamView<'a> {
+pub(super) struct TeamView<'a> {
     id: &'a str,
     /// `id` of the team's row on its university page.
     anchor: String,
@@ -211,7 +219,7 @@ struct FamilyForm<'a> {
     needs_summary: Option<&'a str>,
     plan: &'a str,
     offline: Option<&'a str>,
-    team: Option<TeamView<'a>>,
+    team: Option<&'a TeamView<'a>>,
     approval: Option<&'a Approval>,
     /// The approval date as the form prints it, such as `2020年2月17日`.
     approval_date: Option<String>,
@@ -351,29 +359,43 @@ fn team_anchor(team_id: &str) -> String {
     format!("team-{}", encode_path_segment(team_id))
 }
 
+/// Builds what the family pages of `university` share.
+pub(super) fn family_shared<'a>(
+    summary: &'a Summary,
+    university: &'a UniversityReport,
+    options: &RenderOptions,
+) -> FamilyShared<'a> {
+    let folder = encode_path_segment(&university.folder);
+    FamilyShared {
+        common: common(summary, options, "../"),
+        university: university_view(university),
+        teams: university
+            .teams
+            .iter()
+            .map(|team| team_view(team, university, &folder, options.masked))
+            .collect(),
+    }
+}
+
 /// Builds the data of one family's Attachment 1 page.
 pub(super) fn family_page<'a>(
-    summary: &'a Summary,
+    shared: &'a FamilyShared<'a>,
     university: &'a UniversityReport,
     report: &'a FamilyReport,
     options: &RenderOptions,
 ) -> FamilyPage<'a> {
-    let folder = encode_path_segment(&university.folder);
-    // A university's teams are sorted by id.
-    let team = report
-        .team
-        .and_then(|own| {
-            let teams = &university.teams;
-            let index = teams
-                .binary_search_by(|team| team.team.source.id.cmp(&own.source.id))
-                .ok()?;
-            teams.get(index)
-        })
-        .map(|team| team_view(team, university, &folder, options.masked));
+    // A university's teams are sorted by id, and `shared.teams` follows them.
+    let team = report.team.and_then(|own| {
+        let index = university
+            .teams
+            .binary_search_by(|team| team.team.source.id.cmp(&own.source.id))
+            .ok()?;
+        shared.teams.get(index)
+    });
 
     FamilyPage {
-        common: common(summary, options, "../"),
-        university: university_view(university),
+        common: &shared.common,
+        university: &shared.university,
         family: family_form(report, team, options.masked),
     }
 }
@@ -495,7 +517,7 @@ fn team_view<'a>(
 
 fn family_form<'a>(
     report: &'a FamilyReport,
-    team: Option<TeamView<'a>>,
+    team: Option<&'a TeamView<'a>>,
     masked: bool,
 ) -> FamilyForm<'a> {
     let family = report.family;
