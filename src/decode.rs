@@ -9,16 +9,25 @@ use serde_yaml::{Mapping, Value};
 use crate::date::Date;
 use crate::diagnostic::{self as checks, Check, Diagnostic, Text};
 use crate::locate::{SourceMap, join};
+use crate::tree::Spans;
 
 /// Reads the fields of one file and gathers the problems found on the way.
-pub struct Decoder {
+pub struct Decoder<'s> {
     file: PathBuf,
     pub diagnostics: Vec<Diagnostic>,
     /// The file's text, to take a number written where text belongs exactly
     /// as written: YAML reads `+8613800001234` as 8613800001234.
-    source: Option<String>,
-    /// Built from `source` the first time a number is read as text.
-    source_map: Option<SourceMap>,
+    source: Option<&'s str>,
+    /// Places of the values of `source`.
+    places: Places<'s>,
+}
+
+/// Places of the values of a decoder's source.
+enum Places<'s> {
+    /// Recorded by the fast parser.
+    Spans(&'s Spans),
+    /// Built from the source the first time a number is read as text.
+    Map(Option<SourceMap>),
 }
 
 /// One key of a mapping that the format allows, with its form label.
@@ -32,22 +41,24 @@ pub const fn field(key: &'static str, label: &'static str) -> Field {
     Field { key, label }
 }
 
-impl Decoder {
+impl<'s> Decoder<'s> {
     /// Starts decoding the file at `file`.
-    pub fn new(file: &Path) -> Decoder {
+    pub fn new(file: &Path) -> Decoder<'s> {
         Decoder {
             file: file.to_path_buf(),
             diagnostics: Vec::new(),
             source: None,
-            source_map: None,
+            places: Places::Map(None),
         }
     }
 
     /// Starts decoding the file at `file` whose text is `source`, so that
-    /// numbers in text fields keep every character as written.
-    pub fn with_source(file: &Path, source: &str) -> Decoder {
+    /// numbers in text fields keep every character as written. `spans` are
+    /// the places that the fast parser recorded, if it read the file.
+    pub fn with_source(file: &Path, source: &'s str, spans: Option<&'s Spans>) -> Decoder<'s> {
         Decoder {
-            source: Some(source.to_owned()),
+            source: Some(source),
+            places: spans.map_or(Places::Map(None), Places::Spans),
             ..Decoder::new(file)
         }
     }
@@ -55,11 +66,13 @@ impl Decoder {
     /// Returns the value at `key_path` as written in the source, when it is
     /// known and fits on one line.
     fn written(&mut self, key_path: &str) -> Option<String> {
-        let source = self.source.as_deref()?;
-        let map = self
-            .source_map
-            .get_or_insert_with(|| SourceMap::build(source));
-        map.written(source, key_path)
+        let source = self.source?;
+        match &mut self.places {
+            Places::Spans(spans) => spans.written(source, key_path),
+            Places::Map(map) => map
+                .get_or_insert_with(|| SourceMap::build(source))
+                .written(source, key_path),
+        }
     }
 
     /// Records a problem about the value at `path`.

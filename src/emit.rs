@@ -25,7 +25,10 @@ const MAX_SNIPPET_WIDTH: usize = 120;
 #[derive(Debug, Default)]
 pub struct SourceLines {
     text: String,
+    /// Byte offset in `text` where each kept line starts.
     line_starts: Vec<usize>,
+    /// Line number of each kept line, or `None` when every line is kept.
+    numbers: Option<Vec<usize>>,
     /// The last line split into cells, kept because diagnostics come sorted
     /// by line and many can fall on one line.
     last_cells: RefCell<Option<(usize, Rc<LineCells>)>>,
@@ -39,6 +42,29 @@ impl SourceLines {
         SourceLines {
             text,
             line_starts,
+            numbers: None,
+            last_cells: RefCell::new(None),
+        }
+    }
+
+    /// Keeps only some lines of a source, given with their 1-based numbers in
+    /// ascending order and without line endings. Other lines are unknown.
+    pub fn from_lines(lines: Vec<(usize, String)>) -> SourceLines {
+        let mut text = String::with_capacity(lines.iter().map(|(_, line)| line.len() + 1).sum());
+        let mut line_starts = Vec::with_capacity(lines.len());
+        let mut numbers = Vec::with_capacity(lines.len());
+        for (number, line) in lines {
+            if !line_starts.is_empty() {
+                text.push('\n');
+            }
+            line_starts.push(text.len());
+            numbers.push(number);
+            text.push_str(&line);
+        }
+        SourceLines {
+            text,
+            line_starts,
+            numbers: Some(numbers),
             last_cells: RefCell::new(None),
         }
     }
@@ -57,10 +83,14 @@ impl SourceLines {
 
     /// Returns line `number` (1-based) without its line ending.
     pub fn line(&self, number: usize) -> Option<&str> {
-        let start = *self.line_starts.get(number.checked_sub(1)?)?;
+        let index = match &self.numbers {
+            None => number.checked_sub(1)?,
+            Some(numbers) => numbers.binary_search(&number).ok()?,
+        };
+        let start = *self.line_starts.get(index)?;
         let end = self
             .line_starts
-            .get(number)
+            .get(index + 1)
             .map_or(self.text.len(), |next| next - 1);
         let line = self.text.get(start..end.max(start))?;
         Some(line.trim_end_matches('\r'))

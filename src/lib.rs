@@ -31,4 +31,5 @@ pub mod schema;
 pub mod serve;
 pub mod summary;
 pub mod syntax;
+pub mod tree;
 pub mod workbook;

@@ -98,7 +98,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, Error> {
         // Deadlines, the university list and the build date all come from the
         // campaign file, so checking records against a broken one would only
         // report problems that are not there.
-        let sources = resolve_positions(&mut diagnostics);
+        let sources = resolve_positions(&mut diagnostics, HashMap::new());
         return Ok(Loaded {
             campaign,
             as_of,
@@ -111,7 +111,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, Error> {
     }
     let (files, walk_problems) = find_records(&options.records)?;
     diagnostics.extend(walk_problems);
-    let decoded: Vec<(Decoded, Vec<Diagnostic>)> = files
+    let decoded: Vec<DecodedFile> = files
         .par_iter()
         .map(|(path, kind)| decode_file(path, *kind, &campaign, as_of))
         .collect();
@@ -119,9 +119,13 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, Error> {
     let mut families = Vec::new();
     let mut teams = Vec::new();
     let mut invalid = InvalidRecords::default();
-    for (record, problems) in decoded {
-        diagnostics.extend(problems);
-        match record {
+    let mut excerpts = HashMap::new();
+    for ((path, _), file) in files.iter().zip(decoded) {
+        diagnostics.extend(file.diagnostics);
+        if let Some(lines) = file.lines {
+            excerpts.insert(path.clone(), lines);
+        }
+        match file.record {
             Decoded::Family(family) => families.push(*family),
             Decoded::Team(team) => teams.push(team),
             Decoded::Invalid(Some(Partial::Family { university, team })) => {
@@ -141,7 +145,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, Error> {
         options.campaign.as_deref(),
     ));
 
-    let sources = resolve_positions(&mut diagnostics);
+    let sources = resolve_positions(&mut diagnostics, excerpts);
     checks::sort(&mut diagnostics);
     Ok(Loaded {
         campaign,
@@ -166,15 +170,18 @@ fn load_campaign(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Campa
             return Err(Error::Usage(message));
         }
     };
-    let mut decoder = Decoder::with_source(path, &source);
     let campaign = match syntax::parse(path, &source) {
-        Ok(value) => form::campaign(&mut decoder, &value),
+        Ok(parsed) => {
+            let mut decoder = Decoder::with_source(path, &source, parsed.spans.as_ref());
+            let campaign = form::campaign(&mut decoder, &parsed.value);
+            diagnostics.append(&mut decoder.diagnostics);
+            campaign
+        }
         Err(problem) => {
-            decoder.diagnostics.push(*problem);
+            diagnostics.push(*problem);
             None
         }
     };
-    diagnostics.append(&mut decoder.diagnostics);
     Ok(campaign.unwrap_or_default())
 }
 
@@ -241,15 +248,18 @@ fn kind_of(path: &Path) -> Kind {
     }
 }
 
-fn decode_file(
-    path: &Path,
-    kind: Kind,
-    campaign: &Campaign,
-    as_of: Date,
-) -> (Decoded, Vec<Diagnostic>) {
+/// Result of decoding one file: the record, its diagnostics and, when
+/// they were located here, the source lines they point at.
+struct DecodedFile {
+    record: Decoded,
+    diagnostics: Vec<Diagnostic>,
+    lines: Option<Excerpt>,
+}
+
+fn decode_file(path: &Path, kind: Kind, campaign: &Campaign, as_of: Date) -> DecodedFile {
     let parsed = read_source(path)
-        .and_then(|source| syntax::parse(path, &source).map(|value| (source, value)));
-    let (source, value) = match parsed {
+        .and_then(|source| syntax::parse(path, &source).map(|parsed| (source, parsed)));
+    let (text, parsed) = match parsed {
         Ok(parsed) => parsed,
         Err(problem) => {
             let links = match kind {
@@ -258,16 +268,21 @@ fn decode_file(
                 }),
                 Kind::Family => scan_family_links(path),
             };
-            return (Decoded::Invalid(links), vec![*problem]);
+            return DecodedFile {
+                record: Decoded::Invalid(links),
+                diagnostics: vec![*problem],
+                lines: None,
+            };
         }
     };
-    let mut decoder = Decoder::with_source(path, &source);
+    let value = &parsed.value;
+    let mut decoder = Decoder::with_source(path, &text, parsed.spans.as_ref());
     let source = Source {
         path: path.to_path_buf(),
         id: form::record_id(path),
     };
     let decoded = match kind {
-        Kind::Family => form::family(&mut decoder, &value, source).map(|family| {
+        Kind::Family => form::family(&mut decoder, value, source).map(|family| {
             let follow_up_invalid = decoder.diagnostics.iter().any(|d| {
                 d.is_error()
                     && (d.key_path.starts_with("approval") || d.key_path.starts_with("visits"))
@@ -285,7 +300,7 @@ fn decode_file(
             ));
             Decoded::Family(Box::new(family))
         }),
-        Kind::Team => form::team(&mut decoder, &value, source).map(|team| {
+        Kind::Team => form::team(&mut decoder, value, source).map(|team| {
             decoder.diagnostics.extend(check::team(&team));
             decoder.diagnostics.extend(full_width::full_width_values(
                 path,
@@ -294,8 +309,52 @@ fn decode_file(
             Decoded::Team(team)
         }),
     };
-    let decoded = decoded.unwrap_or_else(|| Decoded::Invalid(partial(&value, kind, path)));
-    (decoded, decoder.diagnostics)
+    let record = decoded.unwrap_or_else(|| Decoded::Invalid(partial(value, kind, path)));
+    let mut diagnostics = decoder.diagnostics;
+    // The fast parser's places give each diagnostic its position now, so the
+    // file need not be read and parsed again. Only the lines shown are kept.
+    let lines = match &parsed.spans {
+        Some(spans) if !diagnostics.is_empty() => {
+            let lookup = spans.lookup(diagnostics.len());
+            for diagnostic in diagnostics.iter_mut() {
+                if !diagnostic.located && diagnostic.file == path {
+                    (diagnostic.start, diagnostic.end) =
+                        lookup.resolve(&diagnostic.key_path, diagnostic.part);
+                    diagnostic.located = true;
+                }
+            }
+            Some(excerpt(&text, &diagnostics))
+        }
+        _ => None,
+    };
+    DecodedFile {
+        record,
+        diagnostics,
+        lines,
+    }
+}
+
+/// Numbered source lines of one file, in order, without their line endings.
+type Excerpt = Vec<(usize, String)>;
+
+/// Copies the lines where `diagnostics` start, which are all that printing
+/// them shows.
+fn excerpt(text: &str, diagnostics: &[Diagnostic]) -> Excerpt {
+    let mut numbers: Vec<usize> = diagnostics.iter().map(|d| d.start.line).collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    let mut lines = Vec::with_capacity(numbers.len());
+    let mut requested = numbers.into_iter().peekable();
+    for (index, line) in text.split('\n').enumerate() {
+        let Some(&number) = requested.peek() else {
+            break;
+        };
+        if number == index + 1 {
+            lines.push((number, line.trim_end_matches('\r').to_owned()));
+            requested.next();
+        }
+    }
+    lines
 }
 
 /// Returns the team link of a record that failed to decode, when it can be read.
@@ -506,25 +565,42 @@ fn line_one() -> Position {
     Position { line: 1, column: 1 }
 }
 
-/// Fills in the line and column of every diagnostic from its key path,
-/// reading each file that has diagnostics once. Returns those sources.
-fn resolve_positions(diagnostics: &mut [Diagnostic]) -> HashMap<PathBuf, SourceLines> {
+/// Fills in the line and column of every diagnostic not yet located from
+/// its key path, reading each file that has such diagnostics once. Returns
+/// the source lines that the diagnostics point at: the lines in `excerpts`
+/// where they cover every diagnostic of a file, else the whole file.
+fn resolve_positions(
+    diagnostics: &mut [Diagnostic],
+    mut excerpts: HashMap<PathBuf, Excerpt>,
+) -> HashMap<PathBuf, SourceLines> {
     // Diagnostics of one file are resolved together with one position index,
     // which is dropped right after: holding the indexes of every file at
     // once cost several kilobytes per file with a diagnostic.
     diagnostics.sort_by(|left, right| left.file.cmp(&right.file));
-    let mut groups: Vec<&mut [Diagnostic]> = Vec::new();
+    let mut groups: Vec<(&mut [Diagnostic], Option<Excerpt>)> = Vec::new();
     let mut rest = diagnostics;
     while !rest.is_empty() {
         let length = rest.iter().take_while(|d| d.file == rest[0].file).count();
         let (group, tail) = rest.split_at_mut(length);
-        groups.push(group);
+        let excerpt = excerpts.remove(&group[0].file);
+        groups.push((group, excerpt));
         rest = tail;
     }
     groups
         .into_par_iter()
-        .filter_map(|group| {
+        .filter_map(|(group, excerpt)| {
             let file = group[0].file.clone();
+            let covered = excerpt.filter(|lines| {
+                group.iter().all(|d| {
+                    d.located
+                        && lines
+                            .binary_search_by_key(&d.start.line, |(number, _)| *number)
+                            .is_ok()
+                })
+            });
+            if let Some(lines) = covered {
+                return Some((file, KeptSource::Lines(lines)));
+            }
             // A GBK file is shown decoded, so its diagnostic can quote the line.
             let source = read_source(&file).ok().or_else(|| gbk_source(&file));
             let map = source
@@ -540,10 +616,22 @@ fn resolve_positions(diagnostics: &mut [Diagnostic]) -> HashMap<PathBuf, SourceL
                 diagnostic.end = end;
                 diagnostic.located = true;
             }
-            Some((file, source?))
+            Some((file, KeptSource::Whole(source?)))
         })
-        .collect::<Vec<(PathBuf, String)>>()
+        .collect::<Vec<(PathBuf, KeptSource)>>()
         .into_iter()
-        .map(|(file, source)| (file, SourceLines::new(source)))
+        .map(|(file, kept)| {
+            let lines = match kept {
+                KeptSource::Whole(source) => SourceLines::new(source),
+                KeptSource::Lines(lines) => SourceLines::from_lines(lines),
+            };
+            (file, lines)
+        })
         .collect()
+}
+
+/// The source of a file kept for printing its diagnostics.
+enum KeptSource {
+    Whole(String),
+    Lines(Excerpt),
 }

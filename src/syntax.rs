@@ -8,13 +8,31 @@ use std::path::Path;
 
 use serde_yaml::Value;
 
+#[cfg(debug_assertions)]
+use crate::diagnostic::Part;
 use crate::diagnostic::{self as checks, Diagnostic, Position, Text};
 use crate::form;
 use crate::locate::{ScalarSpan, SourceMap};
+#[cfg(debug_assertions)]
+use crate::tree::Tree;
+use crate::tree::{self, Spans};
+
+/// A parsed document, with the places of its nodes when the fast parser read it.
+#[derive(Debug)]
+pub struct Parsed {
+    pub value: Value,
+    /// `None` when the file was read by serde_yaml, whose places are then
+    /// found by parsing the file again with [`SourceMap`].
+    pub spans: Option<Spans>,
+}
 
 /// Parses a YAML document, or returns the syntax error as a diagnostic.
-pub fn parse(path: &Path, source: &str) -> Result<Value, Box<Diagnostic>> {
-    if let Some(position) = too_deep(source) {
+/// Most files are read by [`tree::parse`]; the rest, including every file
+/// with a syntax error, by serde_yaml.
+pub fn parse(path: &Path, source: &str) -> Result<Parsed, Box<Diagnostic>> {
+    let scan = Prescan::run(source);
+    if let Some(offset) = scan.too_deep {
+        let position = position_of_offset(source, offset);
         let message = Text::new(
             format!("文件中的列表或键值块嵌套超过 {MAX_NESTING} 层"),
             format!("the file nests lists or blocks more than {MAX_NESTING} levels deep"),
@@ -26,14 +44,54 @@ pub fn parse(path: &Path, source: &str) -> Result<Value, Box<Diagnostic>> {
         let diagnostic = Diagnostic::new(checks::FILE_TOO_LARGE, path, "", message, hint);
         return Err(Box::new(diagnostic.at(position, position)));
     }
-    if let Some(conflict) = merge_conflict(path, source) {
-        return Err(Box::new(conflict));
+    if let Some((first, last)) = scan.conflict {
+        return Err(Box::new(merge_conflict(path, first, last)));
     }
-    let value =
-        serde_yaml::from_str(source).map_err(|error| Box::new(explain(path, source, &error)))?;
-    match slip_in_parsed(path, source) {
+    let parsed = match tree::parse(source) {
+        Some(tree) => {
+            #[cfg(debug_assertions)]
+            cross_check(source, &tree);
+            Parsed {
+                value: tree.value,
+                spans: Some(tree.spans),
+            }
+        }
+        None => Parsed {
+            value: serde_yaml::from_str(source)
+                .map_err(|error| Box::new(explain(path, source, &error)))?,
+            spans: None,
+        },
+    };
+    match slip_in_parsed(path, source, &scan) {
         Some(slip) => Err(Box::new(slip)),
-        None => Ok(value),
+        None => Ok(parsed),
+    }
+}
+
+/// Checks, in debug builds only, that the fast parser returned what
+/// serde_yaml and [`SourceMap`] return, so that every test that loads a
+/// record also tests the fast parser.
+#[cfg(debug_assertions)]
+fn cross_check(source: &str, tree: &Tree) {
+    let expected: Result<Value, _> = serde_yaml::from_str(source);
+    assert_eq!(
+        expected.as_ref().ok(),
+        Some(&tree.value),
+        "the fast parser disagrees with serde_yaml on {source:?}"
+    );
+    let map = SourceMap::build(source);
+    let paths = tree.spans.key_paths();
+    let lookup = tree.spans.lookup(paths.len() * 2);
+    // A path below each node is absent, so it tests the climb to a parent.
+    let absent = paths.iter().map(|path| format!("{path}.absent"));
+    for key_path in paths.iter().cloned().chain(absent) {
+        for part in [Part::Key, Part::Value] {
+            assert_eq!(
+                lookup.resolve(&key_path, part),
+                map.resolve(&key_path, part),
+                "the fast parser places `{key_path}` elsewhere than SourceMap in {source:?}"
+            );
+        }
     }
 }
 
@@ -41,28 +99,84 @@ pub fn parse(path: &Path, source: &str) -> Result<Value, Box<Diagnostic>> {
 /// square of the depth, so deeper files are rejected before parsing.
 const MAX_NESTING: usize = 64;
 
-/// Returns where flow brackets (`[`, `{`) first nest deeper than allowed.
-/// Quotes are not tracked, so brackets inside text count too, which only
-/// matters for text with more than 64 unclosed brackets.
-fn too_deep(source: &str) -> Option<Position> {
-    // Brackets are ASCII, so bytes are scanned; the position is worked out
-    // only for the rare file that is too deep.
-    let mut depth: usize = 0;
-    for (index, byte) in source.bytes().enumerate() {
-        match byte {
-            b'[' | b'{' => depth += 1,
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => continue,
+/// Findings of one pass over the bytes of a source before it is parsed.
+/// Every character looked for is ASCII except `：` and U+3000, and no byte
+/// of a multi-byte UTF-8 character is ASCII, so bytes can be scanned.
+#[derive(Debug, Default)]
+struct Prescan {
+    /// Byte offset where flow brackets (`[`, `{`) first nest deeper than
+    /// allowed. Quotes are not tracked, so brackets inside text count too,
+    /// which only matters for text with more than 64 unclosed brackets.
+    too_deep: Option<usize>,
+    /// First and last line of the merge-conflict markers left in the file.
+    conflict: Option<(usize, usize)>,
+    /// Whether a line has an odd number of unescaped `"` or of `'`, as the
+    /// first line of a quoted text that goes on to the next line does.
+    odd_quotes: bool,
+    /// Whether the source contains a full-width colon or space, which every
+    /// slip but a TAB involves.
+    full_width: bool,
+}
+
+impl Prescan {
+    fn run(source: &str) -> Prescan {
+        let bytes = source.as_bytes();
+        let mut scan = Prescan::default();
+        let mut depth: usize = 0;
+        let mut line = 1;
+        let mut line_start = 0;
+        // Quote counts of the current line, as `has_odd_quotes` counts them.
+        let (mut double, mut single, mut escaped) = (0usize, 0usize, false);
+        for (index, &byte) in bytes.iter().enumerate() {
+            match byte {
+                b'\n' => {
+                    scan.odd_quotes |= double % 2 == 1 || single % 2 == 1;
+                    (double, single, escaped) = (0, 0, false);
+                    line += 1;
+                    line_start = index + 1;
+                    continue;
+                }
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > MAX_NESTING {
+                        scan.too_deep = Some(index);
+                        return scan;
+                    }
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                b'"' if !escaped => double += 1,
+                // Two single quotes inside single-quoted text stand for one,
+                // so the count stays even for a text that closes on its line.
+                b'\'' => single += 1,
+                0xE3 | 0xEF => {
+                    let rest = &bytes[index..];
+                    scan.full_width |= rest.starts_with("：".as_bytes())
+                        || rest.starts_with("\u{3000}".as_bytes());
+                }
+                b'<' | b'|' | b'=' | b'>' if index == line_start => {
+                    let text = &source[index..];
+                    let text = text.split('\n').next().unwrap_or(text);
+                    if is_conflict_marker(text) {
+                        let first = scan.conflict.map_or(line, |(first, _)| first);
+                        scan.conflict = Some((first, line));
+                    }
+                }
+                _ => {}
+            }
+            escaped = byte == b'\\' && !escaped;
         }
-        if depth > MAX_NESTING {
-            let before = &source[..index];
-            let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
-            let line = before.matches('\n').count() + 1;
-            let column = before[line_start..].chars().count() + 1;
-            return Some(Position { line, column });
-        }
+        scan.odd_quotes |= double % 2 == 1 || single % 2 == 1;
+        scan
     }
-    None
+}
+
+/// Returns the line and column of the character at byte `offset`.
+fn position_of_offset(source: &str, offset: usize) -> Position {
+    let before = &source[..offset];
+    let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
+    let line = before.matches('\n').count() + 1;
+    let column = before[line_start..].chars().count() + 1;
+    Position { line, column }
 }
 
 /// Conflict markers that git writes into a file it could not merge, each at
@@ -70,17 +184,11 @@ fn too_deep(source: &str) -> Option<Position> {
 /// diff3`), the divider and theirs.
 const CONFLICT_MARKERS: [&str; 4] = ["<<<<<<<", "|||||||", "=======", ">>>>>>>"];
 
-/// Finds leftover merge-conflict markers. They are looked for before parsing
-/// because the YAML parser would report them as some unrelated error, or,
-/// between two versions of a block, as a duplicate key.
-fn merge_conflict(path: &Path, source: &str) -> Option<Diagnostic> {
-    let markers: Vec<usize> = source
-        .lines()
-        .enumerate()
-        .filter(|(_, line)| is_conflict_marker(line))
-        .map(|(index, _)| index + 1)
-        .collect();
-    let (&first, &last) = (markers.first()?, markers.last()?);
+/// Describes leftover merge-conflict markers on lines `first` to `last`.
+/// They are looked for before parsing because the YAML parser would report
+/// them as some unrelated error, or, between two versions of a block, as a
+/// duplicate key.
+fn merge_conflict(path: &Path, first: usize, last: usize) -> Diagnostic {
     let (lines_zh, lines_en) = if first == last {
         (format!("第 {first} 行"), format!("on line {first}"))
     } else {
@@ -107,7 +215,7 @@ fn merge_conflict(path: &Path, source: &str) -> Option<Diagnostic> {
         line: first,
         column: 8,
     };
-    Some(Diagnostic::new(checks::YAML_SYNTAX, path, "", message, hint).at(start, end))
+    Diagnostic::new(checks::YAML_SYNTAX, path, "", message, hint).at(start, end)
 }
 
 fn is_conflict_marker(line: &str) -> bool {
@@ -532,22 +640,22 @@ fn slip_before(
 /// Finds a slip in a file that parsed: an unclosed quote that swallowed
 /// `key: value` lines, or a slip on a line holding unquoted text, where a
 /// key may have become part of a value or an odd key of its own.
-fn slip_in_parsed(path: &Path, source: &str) -> Option<Diagnostic> {
-    // Every slip needs one of these characters; most files have none but quotes.
-    if !source.contains(['：', '\u{3000}', '"', '\'']) {
-        return None;
-    }
-    let lines: Vec<&str> = source.lines().collect();
+fn slip_in_parsed(path: &Path, source: &str, scan: &Prescan) -> Option<Diagnostic> {
     // A quote left open starts on a line with an odd number of quotes, and a
     // slip is a line that `find_slip` flags. A file with neither, which is
     // almost every record, needs no second parse.
-    let open_quote = lines.iter().any(|line| has_odd_quotes(line));
+    if !scan.odd_quotes && !scan.full_width {
+        return None;
+    }
+    let lines: Vec<&str> = source.lines().collect();
+    let open_quote = scan.odd_quotes;
     // Every slip but a TAB involves `：` or U+3000, so other lines are skipped
     // without splitting them into characters.
-    let slip = lines
-        .iter()
-        .filter(|line| line.contains(['：', '\u{3000}']))
-        .any(|line| find_slip(line).is_some_and(|slip| slip.kind != SlipKind::Tab));
+    let slip = scan.full_width
+        && lines
+            .iter()
+            .filter(|line| line.contains(['：', '\u{3000}']))
+            .any(|line| find_slip(line).is_some_and(|slip| slip.kind != SlipKind::Tab));
     if !open_quote && !slip {
         return None;
     }
@@ -585,7 +693,9 @@ fn slip_in_parsed(path: &Path, source: &str) -> Option<Diagnostic> {
 
 /// Returns whether a line contains an odd number of unescaped double quotes
 /// or of single quotes, as the first line of a quoted text that goes on to
-/// the next line does.
+/// the next line does. [`Prescan`] finds the same in one pass over a file;
+/// this line-by-line form is the reference that tests compare it with.
+#[cfg(test)]
 fn has_odd_quotes(line: &str) -> bool {
     let mut double = 0;
     let mut escaped = false;
@@ -595,8 +705,6 @@ fn has_odd_quotes(line: &str) -> bool {
         }
         escaped = character == '\\' && !escaped;
     }
-    // Two single quotes inside single-quoted text stand for one, so the
-    // count stays even for a text that closes on its line.
     let single = line.chars().filter(|&c| c == '\'').count();
     double % 2 == 1 || single % 2 == 1
 }
@@ -939,5 +1047,86 @@ mod tests {
     fn accepts_quoted_text_over_several_lines() {
         let source = "plan: \"每周二、四晚\n  线上辅导\"\nteam: a\n";
         assert!(parse(Path::new("x.yaml"), source).is_ok());
+    }
+}
+
+#[cfg(test)]
+mod prescan_tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Returns where brackets first nest too deep, line by line and in
+    /// characters, as the parser's pre-check did before it scanned bytes.
+    fn too_deep_by_characters(source: &str) -> Option<Position> {
+        let mut depth: usize = 0;
+        for (number, line) in source.split('\n').enumerate() {
+            for (column, character) in line.chars().enumerate() {
+                match character {
+                    '[' | '{' => depth += 1,
+                    ']' | '}' => depth = depth.saturating_sub(1),
+                    _ => continue,
+                }
+                if depth > MAX_NESTING {
+                    return Some(Position {
+                        line: number + 1,
+                        column: column + 1,
+                    });
+                }
+            }
+        }
+        None
+    }
+
+    fn conflict_by_lines(source: &str) -> Option<(usize, usize)> {
+        let markers: Vec<usize> = source
+            .lines()
+            .enumerate()
+            .filter(|(_, line)| is_conflict_marker(line))
+            .map(|(index, _)| index + 1)
+            .collect();
+        Some((*markers.first()?, *markers.last()?))
+    }
+
+    fn check_prescan(source: &str) {
+        let scan = Prescan::run(source);
+        let position = scan
+            .too_deep
+            .map(|offset| position_of_offset(source, offset));
+        assert_eq!(position, too_deep_by_characters(source), "{source:?}");
+        if scan.too_deep.is_some() {
+            return;
+        }
+        assert_eq!(scan.conflict, conflict_by_lines(source), "{source:?}");
+        let odd = source.lines().any(has_odd_quotes);
+        assert_eq!(scan.odd_quotes, odd, "{source:?}");
+        assert_eq!(
+            scan.full_width,
+            source.contains(['：', '\u{3000}']),
+            "{source:?}"
+        );
+    }
+
+    #[test]
+    fn finds_conflict_markers_and_quotes() {
+        check_prescan("a: 1\n<<<<<<< HEAD\nb: 2\n=======\nb: 3\n>>>>>>> main\r\n");
+        check_prescan("a: \"x\\\"\ny: 'it''s'\nz: '\n");
+        check_prescan("=======x\n  <<<<<<<\n|||||||\n");
+        check_prescan(&"[".repeat(70));
+        check_prescan(&format!("a: 郑\n{}", "{".repeat(65)));
+    }
+
+    proptest! {
+        #[test]
+        fn byte_scan_matches_line_scan(
+            source in "([\\[\\]{}\"'\\\\<|=> \\na郑：\u{3000}\r-]|<<<<<<<|=======){0,200}"
+        ) {
+            check_prescan(&source);
+        }
+
+        #[test]
+        fn deep_brackets_match(depth in 60usize..70, prefix in "[a郑\n ]{0,8}") {
+            check_prescan(&format!("{prefix}{}", "[".repeat(depth)));
+        }
     }
 }
