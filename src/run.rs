@@ -171,16 +171,6 @@ fn print_json(report: &emit::JsonReport) {
     println!("{json}");
 }
 
-fn rss(label: &str, started: Instant) {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let rss = status.lines().find(|l| l.starts_with("VmRSS")).unwrap_or("").to_owned();
-    let hwm = status.lines().find(|l| l.starts_with("VmHWM")).unwrap_or("").to_owned();
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
-    let cpu = usage.ru_utime.tv_sec as f64 + usage.ru_utime.tv_usec as f64 / 1e6 + usage.ru_stime.tv_sec as f64 + usage.ru_stime.tv_usec as f64 / 1e6;
-    eprintln!("T {label} {:?} cpu {cpu:.2} {rss} {hwm}", started.elapsed());
-}
-
 fn run_build(arguments: &BuildArguments, printer: Printer) -> Result<u8, Error> {
     build_site(arguments, printer, None).map(|built| built.status)
 }
@@ -214,7 +204,6 @@ pub(crate) fn build_site(
     protected.extend(options.campaign.as_deref());
     output::ensure_outside(&arguments.out, &protected)?;
     let loaded = load::load(&options)?;
-    rss("load", started);
     print_diagnostics(&loaded, printer);
     let status = status_of(&loaded, &arguments.common);
     if status != EXIT_OK {
@@ -247,12 +236,10 @@ pub(crate) fn build_site(
     };
     let staging =
         Staging::create(&arguments.out, arguments.force)?.with_progress(Arc::clone(&progress));
-    rss("summary", started);
     progress.start(Step::Write, output_count(&summary));
     let memo = session.as_ref().map(|session| &session.memo);
     let outputs = write_outputs(&summary, &render_options, &staging, memo);
     progress.clear();
-    rss("written", started);
     match outputs {
         Ok(Outputs {
             pages,

@@ -427,10 +427,10 @@ fn plain_scalar(text: &str) -> Option<Value> {
     {
         return None;
     }
-    if !leading_zero_digits(text) {
-        if let Some(float) = float(text) {
-            return Some(Value::Number(Number::from(float)));
-        }
+    if !leading_zero_digits(text)
+        && let Some(float) = float(text)
+    {
+        return Some(Value::Number(Number::from(float)));
     }
     Some(Value::String(text.to_owned()))
 }
@@ -464,10 +464,10 @@ fn unsigned_integer<T, E>(text: &str, parse: fn(&str, u32) -> Result<T, E>) -> O
 fn negative_integer<T, E>(text: &str, parse: fn(&str, u32) -> Result<T, E>) -> Option<T> {
     if let Some(after_minus) = text.strip_prefix('-') {
         for (prefix, radix) in RADIX_PREFIXES {
-            if let Some(digits) = after_minus.strip_prefix(prefix) {
-                if let Ok(number) = parse(&format!("-{digits}"), radix) {
-                    return Some(number);
-                }
+            if let Some(digits) = after_minus.strip_prefix(prefix)
+                && let Ok(number) = parse(&format!("-{digits}"), radix)
+            {
+                return Some(number);
             }
         }
     }
