@@ -22,7 +22,7 @@ pub struct InvalidRecords {
 
 /// Runs every check that compares records with each other and with the campaign.
 pub fn check(
-    families: &[Family],
+    families: &[Box<Family>],
     teams: &[Team],
     invalid: &InvalidRecords,
     campaign: &Campaign,
@@ -75,7 +75,7 @@ fn index_teams<'a>(teams: &'a [Team], diagnostics: &mut Vec<Diagnostic>) -> Team
 }
 
 fn team_references(
-    families: &[Family],
+    families: &[Box<Family>],
     teams: &TeamIndex,
     invalid: &InvalidRecords,
     campaign: &Campaign,
@@ -180,7 +180,7 @@ fn unknown_team(team: &str, university: &str, ids: Option<&Vec<&str>>) -> (Check
     (checks::UNKNOWN_TEAM, message, hint)
 }
 
-fn duplicate_workers(families: &[Family], diagnostics: &mut Vec<Diagnostic>) {
+fn duplicate_workers(families: &[Box<Family>], diagnostics: &mut Vec<Diagnostic>) {
     let mut seen: HashMap<(&str, &str), &Path> = HashMap::new();
     for family in families {
         let key = (family.worker.name.trim(), family.worker.hospital.trim());
@@ -208,7 +208,11 @@ fn duplicate_workers(families: &[Family], diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
-fn family_collisions(families: &[Family], campaign: &Campaign, diagnostics: &mut Vec<Diagnostic>) {
+fn family_collisions(
+    families: &[Box<Family>],
+    campaign: &Campaign,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let mut pages: HashMap<(String, String), &Path> = HashMap::new();
     for family in families {
         let folder = folder_of(campaign, &family.university).to_lowercase();
@@ -238,7 +242,7 @@ fn family_collisions(families: &[Family], campaign: &Campaign, diagnostics: &mut
 }
 
 fn team_sizes(
-    families: &[Family],
+    families: &[Box<Family>],
     teams: &[Team],
     invalid: &InvalidRecords,
     diagnostics: &mut Vec<Diagnostic>,
@@ -297,7 +301,7 @@ fn team_sizes(
 }
 
 fn unknown_universities(
-    families: &[Family],
+    families: &[Box<Family>],
     teams: &[Team],
     campaign: &Campaign,
     diagnostics: &mut Vec<Diagnostic>,

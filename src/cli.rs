@@ -158,6 +158,7 @@ impl CommonArguments {
             records: self.records.clone(),
             campaign,
             as_of: self.as_of,
+            keep_text: false,
         })
     }
 }

@@ -1123,6 +1123,7 @@ visits:
             records: dir.path().join("records"),
             campaign: None,
             as_of: Date::parse(AS_OF),
+            keep_text: false,
         })
         .expect("the records folder loads");
         (dir, loaded)
@@ -1291,6 +1292,7 @@ visits:
             records: dir.path().join("records"),
             campaign: None,
             as_of: Date::parse(AS_OF),
+            keep_text: false,
         })
         .unwrap();
         assert_eq!(loaded.diagnostics.len(), 1, "{:#?}", loaded.diagnostics);

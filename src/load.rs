@@ -34,6 +34,10 @@ pub struct LoadOptions {
     pub campaign: Option<PathBuf>,
     /// Build date given on the command line; else the campaign's, else today.
     pub as_of: Option<Date>,
+    /// Keep the whole text of each family for the pages. Without it, only
+    /// what the checks across records read is kept, which is a fraction of
+    /// the memory: plans alone are most of a campaign's text.
+    pub keep_text: bool,
 }
 
 /// Valid records, the campaign and every problem found.
@@ -42,7 +46,9 @@ pub struct Loaded {
     pub campaign: Campaign,
     /// Date the follow-up checks counted from.
     pub as_of: Date,
-    pub families: Vec<Family>,
+    /// Boxed as they were decoded, so that collecting them copies no record.
+    #[allow(clippy::vec_box)]
+    pub families: Vec<Box<Family>>,
     pub teams: Vec<Team>,
     /// Sorted by file, line and column.
     pub diagnostics: Vec<Diagnostic>,
@@ -113,10 +119,10 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, Error> {
     diagnostics.extend(walk_problems);
     let decoded: Vec<DecodedFile> = files
         .par_iter()
-        .map(|(path, kind)| decode_file(path, *kind, &campaign, as_of))
+        .map(|(path, kind)| decode_file(path, *kind, &campaign, as_of, options.keep_text))
         .collect();
 
-    let mut families = Vec::new();
+    let mut families = Vec::with_capacity(decoded.len());
     let mut teams = Vec::new();
     let mut invalid = InvalidRecords::default();
     let mut excerpts = HashMap::new();
@@ -126,7 +132,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, Error> {
             excerpts.insert(path.clone(), lines);
         }
         match file.record {
-            Decoded::Family(family) => families.push(*family),
+            Decoded::Family(family) => families.push(family),
             Decoded::Team(team) => teams.push(team),
             Decoded::Invalid(Some(Partial::Family { university, team })) => {
                 invalid.team_references.push((university, team));
@@ -256,7 +262,13 @@ struct DecodedFile {
     lines: Option<Excerpt>,
 }
 
-fn decode_file(path: &Path, kind: Kind, campaign: &Campaign, as_of: Date) -> DecodedFile {
+fn decode_file(
+    path: &Path,
+    kind: Kind,
+    campaign: &Campaign,
+    as_of: Date,
+    keep_text: bool,
+) -> DecodedFile {
     let parsed = read_source(path)
         .and_then(|source| syntax::parse(path, &source).map(|parsed| (source, parsed)));
     let (text, parsed) = match parsed {
@@ -298,6 +310,10 @@ fn decode_file(path: &Path, kind: Kind, campaign: &Campaign, as_of: Date) -> Dec
                 path,
                 &full_width::family_short_values(&family),
             ));
+            let mut family = family;
+            if !keep_text {
+                family.drop_text();
+            }
             Decoded::Family(Box::new(family))
         }),
         Kind::Team => form::team(&mut decoder, value, source).map(|team| {

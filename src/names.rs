@@ -64,7 +64,7 @@ pub fn unusable_reason(name: &str) -> Option<Text> {
 
 /// Checks the folder of every university and the page name of every family.
 pub fn check(
-    families: &[Family],
+    families: &[Box<Family>],
     teams: &[Team],
     campaign: &Campaign,
     campaign_file: Option<&Path>,

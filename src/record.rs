@@ -119,6 +119,31 @@ pub struct Member {
 }
 
 impl Family {
+    /// Empties every field that no check across records reads, keeping the
+    /// source, university, team, worker name and hospital, and the dates.
+    pub fn drop_text(&mut self) {
+        let worker = &mut self.worker;
+        worker.gender = String::new();
+        worker.aided_hospital = String::new();
+        worker.deployment = None;
+        let household = &mut self.household;
+        household.address = String::new();
+        household.phone = String::new();
+        household.elderly_health = None;
+        household.grades = Vec::new();
+        self.needs_summary = None;
+        self.plan = String::new();
+        self.offline = None;
+        if let Some(approval) = &mut self.approval {
+            approval.opinion = String::new();
+            approval.signer = String::new();
+        }
+        for visit in &mut self.visits {
+            visit.mode = String::new();
+            visit.note = None;
+        }
+    }
+
     /// Returns the date the family was last followed up: its latest visit, else its approval.
     pub fn last_contact(&self) -> Option<Date> {
         let last_visit = self.visits.iter().map(|visit| visit.date).max();

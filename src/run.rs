@@ -17,7 +17,7 @@ use crate::error::Error;
 use crate::explain;
 use crate::import;
 use crate::lang::Lang;
-use crate::load::{self, Loaded};
+use crate::load::{self, LoadOptions, Loaded};
 use crate::output::{self, Memo, Sink, Staging};
 use crate::progress::{Progress, Step};
 use crate::render::{self, RenderOptions, Rendered};
@@ -197,7 +197,10 @@ pub(crate) fn build_site(
         terminal && !printer.quiet,
         printer.style.lang,
     ));
-    let options = arguments.common.load_options()?;
+    let options = LoadOptions {
+        keep_text: true,
+        ..arguments.common.load_options()?
+    };
     let templates_dir = arguments.templates_dir()?;
     let mut protected = vec![options.records.as_path()];
     protected.extend(templates_dir.as_deref());

@@ -98,7 +98,7 @@ impl<'a> Summary<'a> {
     /// Computes every figure from valid records and the warnings found in them.
     pub fn build(
         campaign: &'a Campaign,
-        families: &'a [Family],
+        families: &'a [Box<Family>],
         teams: &'a [Team],
         diagnostics: &'a [Diagnostic],
         as_of: Date,
@@ -201,7 +201,7 @@ fn warnings_by_file(diagnostics: &[Diagnostic]) -> HashMap<&Path, Vec<&Diagnosti
 /// which no university's report lists.
 fn other_warnings<'a>(
     warnings_by_file: &HashMap<&Path, Vec<&'a Diagnostic>>,
-    families: &[Family],
+    families: &[Box<Family>],
     teams: &[Team],
 ) -> Vec<&'a Diagnostic> {
     let records: HashSet<&Path> = families

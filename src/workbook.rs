@@ -460,7 +460,9 @@ mod tests {
 
     struct Fixture {
         campaign: Campaign,
-        families: Vec<Family>,
+        // Boxed as `Loaded` holds them, which `Summary::build` takes.
+        #[allow(clippy::vec_box)]
+        families: Vec<Box<Family>>,
         teams: Vec<Team>,
     }
 
@@ -544,7 +546,7 @@ mod tests {
         third.needs = vec![2, 3, 4];
         Fixture {
             campaign: Campaign::default(),
-            families: vec![third, second, first],
+            families: vec![Box::new(third), Box::new(second), Box::new(first)],
             teams: vec![
                 team("郑州大学", "zzu-01", 5),
                 team("河南大学", "henu-01", 3),

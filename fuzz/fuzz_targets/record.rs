@@ -45,6 +45,7 @@ fuzz_target!(|data: &[u8]| {
         records: root.to_path_buf(),
         campaign: None,
         as_of: Date::from_ymd(2020, 3, 1),
+        keep_text: true,
     };
     let loaded = load::load(&options).expect("an existing records folder always loads");
 

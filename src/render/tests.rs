@@ -83,7 +83,9 @@ fn team(path: &str, university: &str) -> Team {
 /// name contains a space.
 struct Fixture {
     campaign: Campaign,
-    families: Vec<Family>,
+    // Boxed as `Loaded` holds them, which `Summary::build` takes.
+    #[allow(clippy::vec_box)]
+    families: Vec<Box<Family>>,
     teams: Vec<Team>,
     diagnostics: Vec<Diagnostic>,
 }
@@ -133,7 +135,7 @@ impl Fixture {
 
         Fixture {
             campaign,
-            families: vec![wang, li, other],
+            families: vec![Box::new(wang), Box::new(li), Box::new(other)],
             teams: vec![team("records/zzu/teams/team-01.yaml", "郑州大学")],
             diagnostics: vec![warning],
         }
