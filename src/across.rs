@@ -29,11 +29,39 @@ pub fn check(
 ) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let team_index = index_teams(teams, &mut diagnostics);
-    team_references(families, &team_index, invalid, campaign, &mut diagnostics);
-    duplicate_workers(families, &mut diagnostics);
-    family_collisions(families, campaign, &mut diagnostics);
-    team_sizes(families, teams, invalid, &mut diagnostics);
-    unknown_universities(families, teams, campaign, &mut diagnostics);
+    // The rules are independent of each other, so they run side by side;
+    // their diagnostics are joined in a fixed order.
+    let collect = |rule: &(dyn Fn(&mut Vec<Diagnostic>) + Sync)| {
+        let mut found = Vec::new();
+        rule(&mut found);
+        found
+    };
+    let ((references, duplicates), (collisions, (sizes, unknown))) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    collect(&|found| {
+                        team_references(families, &team_index, invalid, campaign, found)
+                    })
+                },
+                || collect(&|found| duplicate_workers(families, found)),
+            )
+        },
+        || {
+            rayon::join(
+                || collect(&|found| family_collisions(families, campaign, found)),
+                || {
+                    rayon::join(
+                        || collect(&|found| team_sizes(families, teams, invalid, found)),
+                        || collect(&|found| unknown_universities(families, teams, campaign, found)),
+                    )
+                },
+            )
+        },
+    );
+    for found in [references, duplicates, collisions, sizes, unknown] {
+        diagnostics.extend(found);
+    }
     diagnostics
 }
 

@@ -203,10 +203,41 @@ fn find_records(root: &Path) -> Result<Found, Error> {
         );
         return Err(Error::Usage(message));
     }
+    // Each folder at the top, usually one per university, is listed on its
+    // own core; joining the lists in name order gives the order of one walk.
+    let top = WalkDir::new(root)
+        .min_depth(1)
+        .max_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry));
+    let top: Vec<walkdir::Result<DirEntry>> = top.collect();
+    let parts: Vec<Found> = top
+        .into_par_iter()
+        .map(|entry| match entry {
+            Ok(entry) if entry.file_type().is_dir() => {
+                let walker = WalkDir::new(entry.path()).sort_by_file_name().into_iter();
+                let entries = walker.filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry));
+                list_records(entries, root)
+            }
+            other => list_records(std::iter::once(other), root),
+        })
+        .collect();
     let mut files = Vec::new();
     let mut problems = Vec::new();
-    let walker = WalkDir::new(root).sort_by_file_name().into_iter();
-    for entry in walker.filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry)) {
+    for (part_files, part_problems) in parts {
+        files.extend(part_files);
+        problems.extend(part_problems);
+    }
+    Ok((files, problems))
+}
+
+/// Picks the record files out of walked entries, turning walk errors into
+/// diagnostics.
+fn list_records(entries: impl Iterator<Item = walkdir::Result<DirEntry>>, root: &Path) -> Found {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for entry in entries {
         match entry {
             Ok(entry) if entry.file_type().is_file() && is_yaml(entry.path()) => {
                 files.push((entry.path().to_path_buf(), kind_of(entry.path())));
@@ -229,7 +260,7 @@ fn find_records(root: &Path) -> Result<Found, Error> {
             }
         }
     }
-    Ok((files, problems))
+    (files, problems)
 }
 
 fn is_hidden(entry: &DirEntry) -> bool {
@@ -424,7 +455,9 @@ pub fn read_source(path: &Path) -> Result<String, Box<Diagnostic>> {
     // The size from metadata stops most large files before reading; the
     // bounded read also stops a pipe or device, whose metadata reports 0.
     let size = fs::metadata(path).map_err(cannot_read)?.len();
-    let mut bytes = Vec::new();
+    // Sized from the metadata, plus one byte to see the end of the file, so
+    // that reading never grows the buffer.
+    let mut bytes = Vec::with_capacity(size.min(MAX_RECORD_BYTES) as usize + 1);
     if size <= MAX_RECORD_BYTES {
         let file = fs::File::open(path).map_err(cannot_read)?;
         file.take(MAX_RECORD_BYTES + 1)

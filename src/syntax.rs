@@ -488,6 +488,9 @@ struct Slip {
 /// a full-width colon or space right after a key. Keys are looked for in
 /// lowercase only, as every key of the format is written.
 fn find_slip(line: &str) -> Option<Slip> {
+    if !may_hold_slip(line) {
+        return None;
+    }
     let chars: Vec<char> = line.chars().collect();
     let indentation = Indentation::scan(&chars);
     let mut index = indentation.width;
@@ -551,6 +554,23 @@ fn find_slip(line: &str) -> Option<Slip> {
         return Some(slip(SlipKind::SpaceAfterColon, colon + 1, end, fixed));
     }
     None
+}
+
+/// Returns whether `line` may hold a slip: its indentation has a TAB, or a
+/// key, which starts with a lowercase ASCII letter, follows the indentation.
+/// Skips the lines of text that make up most of a record without splitting
+/// them into characters; the indentation rules are those of [`Indentation`].
+fn may_hold_slip(line: &str) -> bool {
+    let mut characters = line.chars().peekable();
+    while let Some(character) = characters.next() {
+        match character {
+            '\t' => return true,
+            ' ' | '\u{3000}' => {}
+            '-' if characters.peek() == Some(&' ') => {}
+            other => return other.is_ascii_lowercase(),
+        }
+    }
+    false
 }
 
 /// The leading blanks of a line, up to its key or text, including `- `
