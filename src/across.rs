@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::campaign::Campaign;
 use crate::diagnostic::{self as checks, Check, Diagnostic, Text};
@@ -22,7 +23,7 @@ pub struct InvalidRecords {
 
 /// Runs every check that compares records with each other and with the campaign.
 pub fn check(
-    families: &[Box<Family>],
+    families: &[Arc<Family>],
     teams: &[Team],
     invalid: &InvalidRecords,
     campaign: &Campaign,
@@ -103,7 +104,7 @@ fn index_teams<'a>(teams: &'a [Team], diagnostics: &mut Vec<Diagnostic>) -> Team
 }
 
 fn team_references(
-    families: &[Box<Family>],
+    families: &[Arc<Family>],
     teams: &TeamIndex,
     invalid: &InvalidRecords,
     campaign: &Campaign,
@@ -208,7 +209,7 @@ fn unknown_team(team: &str, university: &str, ids: Option<&Vec<&str>>) -> (Check
     (checks::UNKNOWN_TEAM, message, hint)
 }
 
-fn duplicate_workers(families: &[Box<Family>], diagnostics: &mut Vec<Diagnostic>) {
+fn duplicate_workers(families: &[Arc<Family>], diagnostics: &mut Vec<Diagnostic>) {
     let mut seen: HashMap<(&str, &str), &Path> = HashMap::new();
     for family in families {
         let key = (family.worker.name.trim(), family.worker.hospital.trim());
@@ -237,7 +238,7 @@ fn duplicate_workers(families: &[Box<Family>], diagnostics: &mut Vec<Diagnostic>
 }
 
 fn family_collisions(
-    families: &[Box<Family>],
+    families: &[Arc<Family>],
     campaign: &Campaign,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
@@ -270,7 +271,7 @@ fn family_collisions(
 }
 
 fn team_sizes(
-    families: &[Box<Family>],
+    families: &[Arc<Family>],
     teams: &[Team],
     invalid: &InvalidRecords,
     diagnostics: &mut Vec<Diagnostic>,
@@ -329,7 +330,7 @@ fn team_sizes(
 }
 
 fn unknown_universities(
-    families: &[Box<Family>],
+    families: &[Arc<Family>],
     teams: &[Team],
     campaign: &Campaign,
     diagnostics: &mut Vec<Diagnostic>,

@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 use serde_yaml::Value;
@@ -23,6 +25,7 @@ use crate::form;
 use crate::full_width;
 use crate::locate::SourceMap;
 use crate::names;
+use crate::progress::{Progress, Step};
 use crate::record::{Family, Source, Team, team_key};
 use crate::syntax;
 
@@ -46,9 +49,9 @@ pub struct Loaded {
     pub campaign: Campaign,
     /// Date the follow-up checks counted from.
     pub as_of: Date,
-    /// Boxed as they were decoded, so that collecting them copies no record.
-    #[allow(clippy::vec_box)]
-    pub families: Vec<Box<Family>>,
+    /// Shared, so that collecting them copies no record and a
+    /// [`RecordCache`] can hand them to the next load.
+    pub families: Vec<Arc<Family>>,
     pub teams: Vec<Team>,
     /// Sorted by file, line and column.
     pub diagnostics: Vec<Diagnostic>,
@@ -77,14 +80,16 @@ enum Kind {
     Team,
 }
 
+#[derive(Clone)]
 enum Decoded {
-    Family(Box<Family>),
+    Family(Arc<Family>),
     Team(Team),
     /// A record with errors, with what other records may refer to.
     Invalid(Option<Partial>),
 }
 
 /// The links of an invalid record to other records.
+#[derive(Clone)]
 enum Partial {
     Family { university: String, team: String },
     Team { id: String },
@@ -93,6 +98,56 @@ enum Partial {
 /// Loads and checks every record. Fails only when the records folder or the
 /// campaign file cannot be used at all; problems in records are diagnostics.
 pub fn load(options: &LoadOptions) -> Result<Loaded, Error> {
+    load_cached(options, None, &Progress::disabled())
+}
+
+/// The decoded record files of the last load, kept by `serve` between
+/// rebuilds, so that a rebuild decodes only the files that changed. The
+/// checks across records still run over every record on each load.
+#[derive(Default)]
+pub struct RecordCache {
+    /// What every cached result depends on besides its own file.
+    context: Option<CacheContext>,
+    files: HashMap<PathBuf, (FileStamp, DecodedFile)>,
+}
+
+impl std::fmt::Debug for RecordCache {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("RecordCache")
+            .field("files", &self.files.len())
+            .finish()
+    }
+}
+
+/// The inputs that the result of decoding a file depends on besides the
+/// file itself: the campaign file's content, the build date and whether
+/// whole records are kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct CacheContext {
+    records: PathBuf,
+    campaign: Option<u128>,
+    as_of: Date,
+    keep_text: bool,
+}
+
+/// The size and modification time of a record file, which tell whether it
+/// changed since it was decoded; `serve` watches the same two.
+type FileStamp = (u64, Option<SystemTime>);
+
+fn file_stamp(path: &Path) -> Option<FileStamp> {
+    let metadata = fs::metadata(path).ok()?;
+    Some((metadata.len(), metadata.modified().ok()))
+}
+
+/// Like [`load`], reporting each file decoded to `progress` and, with a
+/// cache, decoding only the files whose size or modification time changed
+/// since the last load that used it.
+pub fn load_cached(
+    options: &LoadOptions,
+    cache: Option<&mut RecordCache>,
+    progress: &Progress,
+) -> Result<Loaded, Error> {
     let mut diagnostics = Vec::new();
     let campaign = match &options.campaign {
         Some(path) => load_campaign(path, &mut diagnostics)?,
@@ -117,10 +172,47 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, Error> {
     }
     let (files, walk_problems) = find_records(&options.records)?;
     diagnostics.extend(walk_problems);
-    let decoded: Vec<DecodedFile> = files
+    progress.start(Step::Check, files.len());
+    let context = CacheContext {
+        records: options.records.clone(),
+        campaign: options.campaign.as_deref().and_then(|path| {
+            let bytes = fs::read(path).ok()?;
+            Some(xxhash_rust::xxh3::xxh3_128(&bytes))
+        }),
+        as_of,
+        keep_text: options.keep_text,
+    };
+    let mut cache = cache;
+    let cached = match cache.as_deref_mut() {
+        Some(cache) if cache.context.as_ref() == Some(&context) => std::mem::take(&mut cache.files),
+        _ => HashMap::new(),
+    };
+    let decoded: Vec<(Option<FileStamp>, DecodedFile)> = files
         .par_iter()
-        .map(|(path, kind)| decode_file(path, *kind, &campaign, as_of, options.keep_text))
+        .map(|(path, kind)| {
+            progress.advance();
+            let stamp = cache.is_some().then(|| file_stamp(path)).flatten();
+            if let Some((previous, file)) = cached.get(path)
+                && stamp.as_ref() == Some(previous)
+            {
+                return (stamp, file.clone());
+            }
+            let file = decode_file(path, *kind, &campaign, as_of, options.keep_text);
+            (stamp, file)
+        })
         .collect();
+    drop(cached);
+    if let Some(cache) = cache {
+        cache.context = Some(context);
+        cache.files = files
+            .iter()
+            .zip(&decoded)
+            .filter_map(|((path, _), (stamp, file))| {
+                Some((path.clone(), ((*stamp)?, file.clone())))
+            })
+            .collect();
+    }
+    let decoded = decoded.into_iter().map(|(_, file)| file);
 
     let mut families = Vec::with_capacity(decoded.len());
     let mut teams = Vec::new();
@@ -287,6 +379,7 @@ fn kind_of(path: &Path) -> Kind {
 
 /// Result of decoding one file: the record, its diagnostics and, when
 /// they were located here, the source lines they point at.
+#[derive(Clone)]
 struct DecodedFile {
     record: Decoded,
     diagnostics: Vec<Diagnostic>,
@@ -345,7 +438,7 @@ fn decode_file(
             if !keep_text {
                 family.drop_text();
             }
-            Decoded::Family(Box::new(family))
+            Decoded::Family(Arc::new(family))
         }),
         Kind::Team => form::team(&mut decoder, value, source).map(|team| {
             decoder.diagnostics.extend(check::team(&team));

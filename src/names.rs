@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::campaign::Campaign;
 use crate::diagnostic::{self as checks, Diagnostic, Text};
@@ -64,7 +65,7 @@ pub fn unusable_reason(name: &str) -> Option<Text> {
 
 /// Checks the folder of every university and the page name of every family.
 pub fn check(
-    families: &[Box<Family>],
+    families: &[Arc<Family>],
     teams: &[Team],
     campaign: &Campaign,
     campaign_file: Option<&Path>,

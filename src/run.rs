@@ -17,7 +17,7 @@ use crate::error::Error;
 use crate::explain;
 use crate::import;
 use crate::lang::Lang;
-use crate::load::{self, LoadOptions, Loaded};
+use crate::load::{self, LoadOptions, Loaded, RecordCache};
 use crate::output::{self, Memo, Sink, Staging};
 use crate::progress::{Progress, Step};
 use crate::render::{self, RenderOptions, Rendered};
@@ -180,6 +180,7 @@ fn run_build(arguments: &BuildArguments, printer: Printer) -> Result<u8, Error> 
 #[derive(Debug, Default)]
 pub struct Session {
     memo: Memo,
+    records: RecordCache,
 }
 
 /// Validates the records and, when they are valid, renders the site into a
@@ -206,7 +207,10 @@ pub(crate) fn build_site(
     protected.extend(templates_dir.as_deref());
     protected.extend(options.campaign.as_deref());
     output::ensure_outside(&arguments.out, &protected)?;
-    let loaded = load::load(&options)?;
+    let mut session = session;
+    let cache = session.as_deref_mut().map(|session| &mut session.records);
+    let loaded = load::load_cached(&options, cache, &progress)?;
+    progress.clear();
     print_diagnostics(&loaded, printer);
     let status = status_of(&loaded, &arguments.common);
     if status != EXIT_OK {

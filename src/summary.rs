@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -98,7 +99,7 @@ impl<'a> Summary<'a> {
     /// Computes every figure from valid records and the warnings found in them.
     pub fn build(
         campaign: &'a Campaign,
-        families: &'a [Box<Family>],
+        families: &'a [Arc<Family>],
         teams: &'a [Team],
         diagnostics: &'a [Diagnostic],
         as_of: Date,
@@ -201,7 +202,7 @@ fn warnings_by_file(diagnostics: &[Diagnostic]) -> HashMap<&Path, Vec<&Diagnosti
 /// which no university's report lists.
 fn other_warnings<'a>(
     warnings_by_file: &HashMap<&Path, Vec<&'a Diagnostic>>,
-    families: &[Box<Family>],
+    families: &[Arc<Family>],
     teams: &[Team],
 ) -> Vec<&'a Diagnostic> {
     let records: HashSet<&Path> = families

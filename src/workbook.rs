@@ -460,9 +460,7 @@ mod tests {
 
     struct Fixture {
         campaign: Campaign,
-        // Boxed as `Loaded` holds them, which `Summary::build` takes.
-        #[allow(clippy::vec_box)]
-        families: Vec<Box<Family>>,
+        families: Vec<std::sync::Arc<Family>>,
         teams: Vec<Team>,
     }
 
@@ -546,7 +544,7 @@ mod tests {
         third.needs = vec![2, 3, 4];
         Fixture {
             campaign: Campaign::default(),
-            families: vec![Box::new(third), Box::new(second), Box::new(first)],
+            families: vec![third.into(), second.into(), first.into()],
             teams: vec![
                 team("郑州大学", "zzu-01", 5),
                 team("河南大学", "henu-01", 3),
@@ -760,9 +758,11 @@ mod tests {
         let mut fixture = fixture();
         let values = ["=1+1", "+86", "-1", "@SUM(A1)"];
         for (family, value) in fixture.families.iter_mut().zip(values) {
-            family.worker.name = value.to_owned();
+            std::sync::Arc::make_mut(family).worker.name = value.to_owned();
         }
-        fixture.families[0].worker.hospital = values[3].to_owned();
+        std::sync::Arc::make_mut(&mut fixture.families[0])
+            .worker
+            .hospital = values[3].to_owned();
         let summary = fixture.summary();
         let folder = tempfile::tempdir().unwrap();
         let path = folder.path().join(PROVINCE_WORKBOOK);
@@ -811,7 +811,9 @@ mod tests {
         ];
         for (hospital, rejected) in cases {
             let mut fixture = fixture();
-            fixture.families[1].worker.hospital = hospital;
+            std::sync::Arc::make_mut(&mut fixture.families[1])
+                .worker
+                .hospital = hospital;
             let summary = fixture.summary();
             let folder = tempfile::tempdir().unwrap();
             let path = folder.path().join(PROVINCE_WORKBOOK);

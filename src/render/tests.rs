@@ -83,9 +83,7 @@ fn team(path: &str, university: &str) -> Team {
 /// name contains a space.
 struct Fixture {
     campaign: Campaign,
-    // Boxed as `Loaded` holds them, which `Summary::build` takes.
-    #[allow(clippy::vec_box)]
-    families: Vec<Box<Family>>,
+    families: Vec<std::sync::Arc<Family>>,
     teams: Vec<Team>,
     diagnostics: Vec<Diagnostic>,
 }
@@ -135,7 +133,7 @@ impl Fixture {
 
         Fixture {
             campaign,
-            families: vec![Box::new(wang), Box::new(li), Box::new(other)],
+            families: vec![wang.into(), li.into(), other.into()],
             teams: vec![team("records/zzu/teams/team-01.yaml", "郑州大学")],
             diagnostics: vec![warning],
         }

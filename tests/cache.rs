@@ -1,0 +1,130 @@
+//! The record cache of `serve`: a load that reuses the records decoded by
+//! the last one gives exactly what a fresh load gives, after edits, removals
+//! and a change of build date.
+
+// Each test binary uses only part of the shared harness.
+#[allow(dead_code)]
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::sync::Arc;
+
+use common::{AS_OF, Fixture, LI, WANG};
+use shoulashou::date::Date;
+use shoulashou::load::{self, LoadOptions, Loaded, RecordCache};
+use shoulashou::progress::Progress;
+
+fn options(dir: &Path, as_of: &str) -> LoadOptions {
+    LoadOptions {
+        records: dir.join("records"),
+        campaign: Some(dir.join("campaign.yaml")),
+        as_of: Date::parse(as_of),
+        keep_text: true,
+    }
+}
+
+/// Returns what a load found, in a form two loads can be compared by.
+fn outcome(loaded: &Loaded) -> (Vec<String>, Vec<String>, usize) {
+    let diagnostics = loaded
+        .diagnostics
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {} {:?} {:?} {}",
+                d.check.code,
+                d.file.display(),
+                d.start,
+                d.end,
+                d.message.en
+            )
+        })
+        .collect();
+    let families = loaded
+        .families
+        .iter()
+        .map(|family| format!("{} {}", family.source.id, family.plan))
+        .collect();
+    (diagnostics, families, loaded.records_read)
+}
+
+/// Loads with the cache and without, asserts both agree, and returns the
+/// cached load.
+fn load_both(dir: &Path, as_of: &str, cache: &mut RecordCache) -> Loaded {
+    let cached =
+        load::load_cached(&options(dir, as_of), Some(cache), &Progress::disabled()).unwrap();
+    let fresh = load::load(&options(dir, as_of)).unwrap();
+    assert_eq!(outcome(&cached), outcome(&fresh));
+    cached
+}
+
+/// Rewrites `path` with `from` replaced by `to`, with a modification time
+/// clearly after the last load, as an editor's save has.
+fn edit(dir: &Path, path: &str, from: &str, to: &str) {
+    let full = dir.join(path);
+    let text = fs::read_to_string(&full).unwrap();
+    assert!(text.contains(from), "`{from}` is in {path}");
+    fs::write(&full, text.replacen(from, to, 1)).unwrap();
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+    fs::File::options()
+        .write(true)
+        .open(&full)
+        .and_then(|file| file.set_modified(later))
+        .unwrap();
+}
+
+#[test]
+fn cached_load_reuses_unchanged_records() {
+    let run = Fixture::base().run(&["check", "--as-of", AS_OF]);
+    let dir = run.dir.path();
+    let mut cache = RecordCache::default();
+    let first = load_both(dir, AS_OF, &mut cache);
+
+    edit(dir, WANG, "每周两次线上辅导数学", "每周三次线上辅导数学");
+    let second = load_both(dir, AS_OF, &mut cache);
+    let same = |id: &str| {
+        let find = |loaded: &Loaded| {
+            let family = loaded.families.iter().find(|family| family.source.id == id);
+            Arc::clone(family.expect("the family is loaded"))
+        };
+        Arc::ptr_eq(&find(&first), &find(&second))
+    };
+    assert!(same("li"), "an unchanged record is taken from the cache");
+    assert!(!same("wang"), "the edited record is decoded again");
+}
+
+#[test]
+fn cached_load_sees_errors_and_removals() {
+    let run = Fixture::base().run(&["check", "--as-of", AS_OF]);
+    let dir = run.dir.path();
+    let mut cache = RecordCache::default();
+    load_both(dir, AS_OF, &mut cache);
+
+    edit(dir, WANG, "gender: 女", "gender: 未知");
+    let broken = load_both(dir, AS_OF, &mut cache);
+    assert!(broken.error_count() > 0);
+
+    edit(dir, WANG, "gender: 未知", "gender: 女");
+    fs::remove_file(dir.join(LI)).unwrap();
+    let removed = load_both(dir, AS_OF, &mut cache);
+    assert_eq!(removed.error_count(), 0);
+    assert!(
+        removed
+            .families
+            .iter()
+            .all(|family| family.source.id != "li")
+    );
+}
+
+#[test]
+fn cached_load_follows_build_date() {
+    let run = Fixture::base().run(&["check", "--as-of", AS_OF]);
+    let dir = run.dir.path();
+    let mut cache = RecordCache::default();
+    let early = load_both(dir, AS_OF, &mut cache);
+    assert_eq!(early.warning_count(), 0);
+
+    // Two months later every family is overdue for a visit.
+    let late = load_both(dir, "2020-05-01", &mut cache);
+    assert!(late.warning_count() >= 5, "{}", late.warning_count());
+}
