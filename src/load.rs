@@ -183,36 +183,49 @@ pub fn load_cached(
         keep_text: options.keep_text,
     };
     let mut cache = cache;
-    let cached = match cache.as_deref_mut() {
-        Some(cache) if cache.context.as_ref() == Some(&context) => std::mem::take(&mut cache.files),
-        _ => HashMap::new(),
-    };
-    let decoded: Vec<(Option<FileStamp>, DecodedFile)> = files
+    if let Some(cache) = cache.as_deref_mut()
+        && cache.context.as_ref() != Some(&context)
+    {
+        cache.files.clear();
+        cache.context = Some(context);
+    }
+    let cached = cache.as_deref().map(|cache| &cache.files);
+    let decoded: Vec<(Option<FileStamp>, DecodedFile, bool)> = files
         .par_iter()
         .map(|(path, kind)| {
             progress.advance();
-            let stamp = cache.is_some().then(|| file_stamp(path)).flatten();
-            if let Some((previous, file)) = cached.get(path)
+            let stamp = cached.and_then(|_| file_stamp(path));
+            if let Some((previous, file)) = cached.and_then(|files| files.get(path))
                 && stamp.as_ref() == Some(previous)
             {
-                return (stamp, file.clone());
+                return (stamp, file.clone(), false);
             }
             let file = decode_file(path, *kind, &campaign, as_of, options.keep_text);
-            (stamp, file)
+            (stamp, file, true)
         })
         .collect();
-    drop(cached);
     if let Some(cache) = cache {
-        cache.context = Some(context);
-        cache.files = files
-            .iter()
-            .zip(&decoded)
-            .filter_map(|((path, _), (stamp, file))| {
-                Some((path.clone(), ((*stamp)?, file.clone())))
-            })
-            .collect();
+        // Only new results go in; the others are there already.
+        for ((path, _), (stamp, file, fresh)) in files.iter().zip(&decoded) {
+            match stamp {
+                Some(stamp) if *fresh => {
+                    cache.files.insert(path.clone(), (*stamp, file.clone()));
+                }
+                Some(_) => {}
+                None => {
+                    cache.files.remove(path);
+                }
+            }
+        }
+        // Every file found now is in the cache, so any more are files gone.
+        let found = decoded.iter().filter(|(stamp, ..)| stamp.is_some()).count();
+        if cache.files.len() > found {
+            let present: std::collections::HashSet<&Path> =
+                files.iter().map(|(path, _)| path.as_path()).collect();
+            cache.files.retain(|path, _| present.contains(path.as_path()));
+        }
     }
-    let decoded = decoded.into_iter().map(|(_, file)| file);
+    let decoded = decoded.into_iter().map(|(_, file, _)| file);
 
     let mut families = Vec::with_capacity(decoded.len());
     let mut teams = Vec::new();

@@ -28,7 +28,7 @@ pub fn team_key(id: &str) -> String {
 }
 
 /// The origin of a record: its file and its id (the file name without extension).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct Source {
     /// Path as given on the command line joined with the path under the records folder.
     pub path: PathBuf,
@@ -37,7 +37,7 @@ pub struct Source {
 }
 
 /// One family, as registered on Attachment 1.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct Family {
     pub source: Source,
     pub university: String,
@@ -53,7 +53,7 @@ pub struct Family {
 }
 
 /// The front-line medical worker whose family is served (医务人员).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct Worker {
     pub name: String,
     pub gender: String,
@@ -63,7 +63,7 @@ pub struct Worker {
 }
 
 /// The `family` block: household size, people and private contact data.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct Household {
     pub size: u32,
     pub in_hubei: u32,
@@ -76,7 +76,7 @@ pub struct Household {
 }
 
 /// The university League committee's opinion (高校团委意见).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct Approval {
     pub opinion: String,
     pub signer: String,
@@ -84,7 +84,7 @@ pub struct Approval {
 }
 
 /// One follow-up visit (回访记录).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct Visit {
     pub date: Date,
     pub mode: String,
@@ -92,7 +92,7 @@ pub struct Visit {
 }
 
 /// One volunteer team (`teams/<id>.yaml`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct Team {
     pub source: Source,
     pub university: String,
@@ -104,14 +104,14 @@ pub struct Team {
 }
 
 /// The team leader (志愿者团队负责人).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct Leader {
     pub name: String,
     pub phone: String,
 }
 
 /// One volunteer on a team's roster.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct Member {
     pub name: String,
     pub training: String,

@@ -174,14 +174,16 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
             // Family pages are independent of each other, so they render on all
             // cores; collecting in order keeps the list of files deterministic.
             let shared = view::family_shared(summary, university, options);
+            let shared_hash = renderer.memo.as_ref().map(|memo| data_hash(memo.templates, &shared));
             let results: Vec<Result<PathBuf, Error>> = university
                 .families
                 .par_iter()
                 .map(|family| {
-                    let page = view::family_page(&shared, university, family, options);
                     let name = checked_file_name(&root.join(folder), &family.page)?;
                     let file = format!("{folder}/{name}");
-                    renderer.page(FAMILY_TEMPLATE, &file, &page, || {
+                    let hash = |_| view::family_page_hash(shared_hash.unwrap_or_default(), university, family);
+                    let build = || view::family_page(&shared, university, family, options);
+                    renderer.page_with(FAMILY_TEMPLATE, &file, hash, build, || {
                         let source = &family.family.source;
                         format!("family `{}` ({})", source.id, source.path.display())
                     })?;
@@ -206,17 +208,32 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
         page: &T,
         record: impl Fn() -> String,
     ) -> Result<(), Error> {
+        let hash = |templates| data_hash(templates, page);
+        self.page_with(template, file, hash, || page, record)
+    }
+
+    /// Like [`Renderer::page`], for a page whose data hash `hash` works out
+    /// from the template hash without building the page, which `build` does
+    /// only when the page is rendered.
+    fn page_with<T: Serialize>(
+        &self,
+        template: &str,
+        file: &str,
+        hash: impl FnOnce(u128) -> u128,
+        build: impl FnOnce() -> T,
+        record: impl Fn() -> String,
+    ) -> Result<(), Error> {
         let Some(memo) = &self.memo else {
-            let html = render_page(self.tera, template, page, &record())?;
+            let html = render_page(self.tera, template, &build(), &record())?;
             return self.sink.put(file, &html);
         };
-        let hash = data_hash(memo.templates, page);
+        let hash = hash(memo.templates);
         let kept = match memo.previous.unchanged(file, hash) {
             Some(stamp) => self.sink.keep(file, stamp)?,
             None => false,
         };
         if !kept {
-            let html = render_page(self.tera, template, page, &record())?;
+            let html = render_page(self.tera, template, &build(), &record())?;
             self.sink.put(file, &html)?;
             memo.rendered.fetch_add(1, Ordering::Relaxed);
         }

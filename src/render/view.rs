@@ -126,6 +126,7 @@ pub(super) struct FamilyPage<'a> {
 }
 
 /// What the family pages of one university share, built once for all of them.
+#[derive(Serialize)]
 pub(super) struct FamilyShared<'a> {
     common: Common<'a>,
     university: UniversityView<'a>,
@@ -357,6 +358,32 @@ fn warning_views<'a>(
 /// has no spaces, and a link's fragment matches it without decoding.
 fn team_anchor(team_id: &str) -> String {
     format!("team-{}", encode_path_segment(team_id))
+}
+
+/// Returns a hash of the data of one family's page that needs no page to be
+/// built: `shared` is the data hash of the university's [`FamilyShared`],
+/// which holds every view a family page takes from outside its family. The
+/// family's own part is hashed from the record and the figures the summary
+/// derived from it, the same values [`family_page`] reads.
+pub(super) fn family_page_hash(shared: u128, university: &UniversityReport, report: &FamilyReport) -> u128 {
+    use std::hash::Hash as _;
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    shared.hash(&mut hasher);
+    report.family.hash(&mut hasher);
+    report.page.hash(&mut hasher);
+    let team = report.team.and_then(|own| {
+        university
+            .teams
+            .binary_search_by(|team| team.team.source.id.cmp(&own.source.id))
+            .ok()
+    });
+    team.hash(&mut hasher);
+    report.team_members.hash(&mut hasher);
+    report.last_contact.hash(&mut hasher);
+    report.days_since_contact.hash(&mut hasher);
+    report.overdue.hash(&mut hasher);
+    report.warnings.hash(&mut hasher);
+    hasher.digest128()
 }
 
 /// Builds what the family pages of `university` share.
