@@ -222,7 +222,9 @@ pub fn load_cached(
         if cache.files.len() > found {
             let present: std::collections::HashSet<&Path> =
                 files.iter().map(|(path, _)| path.as_path()).collect();
-            cache.files.retain(|path, _| present.contains(path.as_path()));
+            cache
+                .files
+                .retain(|path, _| present.contains(path.as_path()));
         }
     }
     let decoded = decoded.into_iter().map(|(_, file, _)| file);
@@ -309,7 +311,7 @@ fn find_records(root: &Path) -> Result<Found, Error> {
         return Err(Error::Usage(message));
     }
     // Each folder at the top, usually one per university, is listed on its
-    // own core; joining the lists in name order gives the order of one walk.
+    // own core. Joining the lists in name order gives the order of one walk.
     let top = WalkDir::new(root)
         .min_depth(1)
         .max_depth(1)

@@ -28,8 +28,8 @@ pub const MARKER: &str = ".shoulashou-site";
 const MARKER_HEADER: &str = "# Written by shoulashou: the files of the last build, replaced as a whole on the next one.\n\
 # Each line: content hash in letters a to p, size in bytes, path.\n";
 
-/// Where output files go: a folder that a build fills with files named by
-/// paths relative to it, with `/` separators.
+/// A destination of output files: a folder that a build fills with files
+/// named by paths relative to it, with `/` separators.
 pub trait Sink: Sync {
     /// Returns the folder the relative paths start from.
     fn root(&self) -> &Path;
@@ -46,8 +46,8 @@ pub trait Sink: Sync {
     }
 }
 
-/// What each output file of the last successful build was made from: a
-/// hash of its input data, and the stamp of the content written.
+/// The inputs of each output file of the last successful build: a hash of
+/// its input data, and the stamp of the content written.
 #[derive(Debug, Default)]
 pub struct Memo {
     files: HashMap<String, (u128, Stamp)>,
@@ -90,8 +90,8 @@ impl Sink for Path {
     }
 }
 
-/// What the marker records of one written file, to tell later whether the
-/// file on disk still holds that content.
+/// The content hash and size of one written file, recorded in the marker to
+/// tell later whether the file on disk still contains that content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stamp {
     hash: u128,
@@ -107,7 +107,7 @@ pub struct Staging {
     /// marker is missing, which makes every file be written anew.
     known: HashMap<String, Stamp>,
     /// When the marker was written. A file modified later was edited after
-    /// that build, so its stamp no longer tells its content.
+    /// that build, so its stamp no longer describes its content.
     marked: Option<SystemTime>,
     /// Files of the output folder as its marker lists them, read when first needed.
     current: OnceLock<HashMap<String, Stamp>>,
@@ -196,7 +196,7 @@ impl Staging {
         } else {
             exchange(&self.dir, &self.out).map_err(|error| Error::io(&self.out, error))?;
             if self.force {
-                // The spare folder now holds the replaced site with the files
+                // The spare folder now contains the replaced site with the files
                 // the last build did not write, which `--force` promised to delete.
                 fs::remove_dir_all(&self.dir).map_err(|error| Error::io(&self.dir, error))?;
             }

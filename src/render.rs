@@ -174,14 +174,19 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
             // Family pages are independent of each other, so they render on all
             // cores; collecting in order keeps the list of files deterministic.
             let shared = view::family_shared(summary, university, options);
-            let shared_hash = renderer.memo.as_ref().map(|memo| data_hash(memo.templates, &shared));
+            let shared_hash = renderer
+                .memo
+                .as_ref()
+                .map(|memo| data_hash(memo.templates, &shared));
             let results: Vec<Result<PathBuf, Error>> = university
                 .families
                 .par_iter()
                 .map(|family| {
                     let name = checked_file_name(&root.join(folder), &family.page)?;
                     let file = format!("{folder}/{name}");
-                    let hash = |_| view::family_page_hash(shared_hash.unwrap_or_default(), university, family);
+                    let hash = |_| {
+                        view::family_page_hash(shared_hash.unwrap_or_default(), university, family)
+                    };
                     let build = || view::family_page(&shared, university, family, options);
                     renderer.page_with(FAMILY_TEMPLATE, &file, hash, build, || {
                         let source = &family.family.source;

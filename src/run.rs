@@ -175,7 +175,7 @@ fn run_build(arguments: &BuildArguments, printer: Printer) -> Result<u8, Error> 
     build_site(arguments, printer, None).map(|built| built.status)
 }
 
-/// What a series of builds into one output folder, such as those of
+/// State that a series of builds into one output folder, such as those of
 /// `serve`, keeps from one build to the next.
 #[derive(Debug, Default)]
 pub struct Session {
@@ -298,7 +298,7 @@ fn output_count(summary: &Summary) -> usize {
     3 + 2 * universities.len() + families
 }
 
-/// What one build wrote.
+/// Counts and data hashes of the files one build wrote.
 struct Outputs {
     pages: usize,
     workbooks: usize,

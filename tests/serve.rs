@@ -356,7 +356,7 @@ fn serve_rebuilds_and_shows_failures() {
 }
 
 /// Waits for the `wrote … changed` line of build number `build` (1 for the
-/// first build of `serve`) and returns how many files it says changed.
+/// first build of `serve`) and returns how many files it reports changed.
 fn changed_in_build(server: &Server, build: usize) -> usize {
     let started = Instant::now();
     loop {

@@ -125,7 +125,8 @@ pub(super) struct FamilyPage<'a> {
     family: FamilyForm<'a>,
 }
 
-/// What the family pages of one university share, built once for all of them.
+/// The views that the family pages of one university share, built once for
+/// all of them.
 #[derive(Serialize)]
 pub(super) struct FamilyShared<'a> {
     common: Common<'a>,
@@ -362,10 +363,14 @@ fn team_anchor(team_id: &str) -> String {
 
 /// Returns a hash of the data of one family's page that needs no page to be
 /// built: `shared` is the data hash of the university's [`FamilyShared`],
-/// which holds every view a family page takes from outside its family. The
+/// which contains every view a family page takes from outside its family. The
 /// family's own part is hashed from the record and the figures the summary
 /// derived from it, the same values [`family_page`] reads.
-pub(super) fn family_page_hash(shared: u128, university: &UniversityReport, report: &FamilyReport) -> u128 {
+pub(super) fn family_page_hash(
+    shared: u128,
+    university: &UniversityReport,
+    report: &FamilyReport,
+) -> u128 {
     use std::hash::Hash as _;
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     shared.hash(&mut hasher);
