@@ -2,11 +2,10 @@
 //! and code, message, `path:line:column`, the source line with carets, and
 //! a hint) and a JSON document for editors and CI.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 use unicode_width::UnicodeWidthChar;
@@ -31,7 +30,7 @@ pub struct SourceLines {
     numbers: Option<Vec<usize>>,
     /// The last line split into cells, kept because diagnostics come sorted
     /// by line and many can fall on one line.
-    last_cells: RefCell<Option<(usize, Rc<LineCells>)>>,
+    last_cells: Mutex<Option<(usize, Arc<LineCells>)>>,
 }
 
 impl SourceLines {
@@ -43,7 +42,7 @@ impl SourceLines {
             text,
             line_starts,
             numbers: None,
-            last_cells: RefCell::new(None),
+            last_cells: Mutex::new(None),
         }
     }
 
@@ -65,19 +64,24 @@ impl SourceLines {
             text,
             line_starts,
             numbers: Some(numbers),
-            last_cells: RefCell::new(None),
+            last_cells: Mutex::new(None),
         }
     }
 
     /// Returns line `number` split into display cells, reusing the last one.
-    fn cells(&self, number: usize) -> Option<Rc<LineCells>> {
-        if let Some((cached, cells)) = self.last_cells.borrow().as_ref()
+    fn cells(&self, number: usize) -> Option<Arc<LineCells>> {
+        // A lock, not a cell, so that diagnostics print on several threads.
+        let mut last = self
+            .last_cells
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((cached, cells)) = last.as_ref()
             && *cached == number
         {
-            return Some(Rc::clone(cells));
+            return Some(Arc::clone(cells));
         }
-        let cells = Rc::new(LineCells::new(self.line(number)?));
-        *self.last_cells.borrow_mut() = Some((number, Rc::clone(&cells)));
+        let cells = Arc::new(LineCells::new(self.line(number)?));
+        *last = Some((number, Arc::clone(&cells)));
         Some(cells)
     }
 

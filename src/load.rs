@@ -83,9 +83,11 @@ enum Kind {
 #[derive(Clone)]
 enum Decoded {
     Family(Arc<Family>),
-    Team(Team),
+    /// Boxed, as the links of an invalid record are, so that the many
+    /// families' results stay small.
+    Team(Box<Team>),
     /// A record with errors, with what other records may refer to.
-    Invalid(Option<Partial>),
+    Invalid(Option<Box<Partial>>),
 }
 
 /// The links of an invalid record to other records.
@@ -240,13 +242,15 @@ pub fn load_cached(
         }
         match file.record {
             Decoded::Family(family) => families.push(family),
-            Decoded::Team(team) => teams.push(team),
-            Decoded::Invalid(Some(Partial::Family { university, team })) => {
-                invalid.team_references.push((university, team));
-            }
-            Decoded::Invalid(Some(Partial::Team { id })) => {
-                invalid.team_ids.insert(id);
-            }
+            Decoded::Team(team) => teams.push(*team),
+            Decoded::Invalid(Some(partial)) => match *partial {
+                Partial::Family { university, team } => {
+                    invalid.team_references.push((university, team));
+                }
+                Partial::Team { id } => {
+                    invalid.team_ids.insert(id);
+                }
+            },
             Decoded::Invalid(None) => {}
         }
     }
@@ -420,7 +424,7 @@ fn decode_file(
                 Kind::Family => scan_family_links(path),
             };
             return DecodedFile {
-                record: Decoded::Invalid(links),
+                record: Decoded::Invalid(links.map(Box::new)),
                 diagnostics: vec![*problem],
                 lines: None,
             };
@@ -461,10 +465,11 @@ fn decode_file(
                 path,
                 &full_width::team_short_values(&team),
             ));
-            Decoded::Team(team)
+            Decoded::Team(Box::new(team))
         }),
     };
-    let record = decoded.unwrap_or_else(|| Decoded::Invalid(partial(value, kind, path)));
+    let record =
+        decoded.unwrap_or_else(|| Decoded::Invalid(partial(value, kind, path).map(Box::new)));
     let mut diagnostics = decoder.diagnostics;
     // The fast parser's places give each diagnostic its position now, so the
     // file need not be read and parsed again. Only the lines shown are kept.

@@ -431,15 +431,26 @@ fn print_diagnostics(loaded: &Loaded, printer: Printer) {
 
 /// Renders every diagnostic and, unless quiet with nothing to report, the count line.
 fn diagnostics_text(loaded: &Loaded, printer: Printer) -> String {
-    let mut text = String::new();
-    for diagnostic in &loaded.diagnostics {
-        text.push_str(&emit::render_text(
-            diagnostic,
-            &loaded.sources,
-            printer.style,
-        ));
-        text.push('\n');
-    }
+    // Chunks are rendered on all cores and joined in order. The diagnostics
+    // of one file can fall into two chunks, which the lock of the line
+    // cache in `SourceLines` allows.
+    let chunks: Vec<String> = loaded
+        .diagnostics
+        .par_chunks(256)
+        .map(|chunk| {
+            let mut text = String::new();
+            for diagnostic in chunk {
+                text.push_str(&emit::render_text(
+                    diagnostic,
+                    &loaded.sources,
+                    printer.style,
+                ));
+                text.push('\n');
+            }
+            text
+        })
+        .collect();
+    let mut text = chunks.concat();
     if !printer.quiet || !loaded.diagnostics.is_empty() {
         let line = emit::count_line(
             loaded.error_count(),
