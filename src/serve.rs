@@ -68,6 +68,8 @@ pub(crate) fn run_serve(arguments: &ServeArguments, printer: Printer) -> Result<
     // The session keeps what each build was made from, so a rebuild renders
     // only the pages and workbooks whose data changed.
     let mut session = Session::default();
+    // Taken before the first build, so that a save during it causes a rebuild.
+    let built_from = fingerprint(&watched_paths(&arguments.build));
     let failure = build_once(&arguments.build, printer, &mut session)?;
     publish(&shared, failure);
 
@@ -100,7 +102,7 @@ pub(crate) fn run_serve(arguments: &ServeArguments, printer: Printer) -> Result<
         shared: Arc::clone(&shared),
     });
     thread::spawn(move || accept_loop(listener, site));
-    watch(&arguments.build, printer, &shared, &mut session);
+    watch(&arguments.build, printer, &shared, &mut session, built_from);
 
     if !printer.quiet {
         match printer.style.lang {
@@ -150,12 +152,18 @@ fn lock(status: &Mutex<Status>) -> std::sync::MutexGuard<'_, Status> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Scans the watched files until Ctrl-C and rebuilds after each change.
-/// Builds run on this thread, so Ctrl-C during a build stops only after the
-/// build finished and the output folder is whole again.
-fn watch(arguments: &BuildArguments, printer: Printer, shared: &Shared, session: &mut Session) {
+/// Scans the watched files until Ctrl-C and rebuilds after each change
+/// from `built_from`, the files the last build started from. Builds run on
+/// this thread, so Ctrl-C during a build stops only after the build
+/// finished and the output folder is whole again.
+fn watch(
+    arguments: &BuildArguments,
+    printer: Printer,
+    shared: &Shared,
+    session: &mut Session,
+    mut built_from: Fingerprint,
+) {
     let watched = watched_paths(arguments);
-    let mut built_from = fingerprint(&watched);
     let mut pending: Option<(Fingerprint, Instant)> = None;
     let mut scan_time = Duration::ZERO;
     while !INTERRUPTED.load(Ordering::SeqCst) {
