@@ -466,10 +466,11 @@ fn ensure_replaceable(out: &Path, force: bool) -> Result<(), Error> {
             )));
         }
     };
-    let foreign: Vec<&String> = present
+    let mut foreign: Vec<&String> = present
         .iter()
         .filter(|file| !written.contains(file.as_str()) && *file != MARKER)
         .collect();
+    foreign.sort_unstable();
     if foreign.is_empty() {
         return Ok(());
     }
@@ -483,10 +484,11 @@ fn ensure_replaceable(out: &Path, force: bool) -> Result<(), Error> {
     )))
 }
 
-/// Lists the files under `dir` as relative paths with `/` separators, sorted.
+/// Lists the files under `dir` as relative paths with `/` separators, in no
+/// particular order: a large site is listed on every build.
 fn files_under(dir: &Path) -> Result<Vec<String>, Error> {
     let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+    for entry in walkdir::WalkDir::new(dir) {
         let entry = entry.map_err(|error| {
             let path = error.path().unwrap_or(dir).to_path_buf();
             Error::io(path, error.into())
