@@ -38,7 +38,7 @@ pub trait Sink: Sync {
     fn put(&self, relative: &str, bytes: &[u8]) -> Result<(), Error>;
 
     /// Takes over the file at `relative` from the output of the last build,
-    /// where it held the content of `stamp`, and returns whether it could.
+    /// where it contained the content of `stamp`, and returns whether it could.
     /// When it returns `false`, the caller writes the file with [`Sink::put`].
     fn keep(&self, relative: &str, stamp: Stamp) -> Result<bool, Error> {
         let _ = (relative, stamp);
@@ -375,7 +375,7 @@ fn remove_stale(
         }
     }
     for folder in emptied {
-        // A folder that still holds files stays; only empty ones go.
+        // A folder that still contains files stays, and only empty ones go.
         let _ = fs::remove_dir(folder);
     }
     Ok(())
