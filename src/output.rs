@@ -258,8 +258,8 @@ impl Sink for Staging {
 }
 
 impl Staging {
-    /// Returns whether the spare folder's file at `relative` still holds the
-    /// content of `stamp`, as far as its size and modification time tell.
+    /// Returns whether the spare folder's file at `relative` still contains
+    /// the content of `stamp`, as far as its size and modification time show.
     fn holds(&self, relative: &str, stamp: Stamp) -> bool {
         self.marked.is_some_and(|marked| {
             fs::metadata(self.dir.join(relative)).is_ok_and(|metadata| {
