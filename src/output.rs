@@ -25,6 +25,9 @@ use crate::progress::Progress;
 /// wrote, so that the next build replaces the folder only if nothing was added.
 pub const MARKER: &str = ".shoulashou-site";
 
+/// Marker line of a build that showed phone numbers and addresses in full.
+const UNMASKED_LINE: &str = "# unmasked: phone numbers and addresses are shown in full\n";
+
 const MARKER_HEADER: &str = "# Written by shoulashou: the files of the last build, replaced as a whole on the next one.\n\
 # Each line: content hash in letters a to p, size in bytes, path.\n";
 
@@ -114,6 +117,8 @@ pub struct Staging {
     written: Mutex<Vec<(String, Stamp)>>,
     /// Whether files that the last build did not write are to be deleted.
     force: bool,
+    /// Whether this build shows private values in full.
+    unmasked: bool,
     /// Advanced by one for each file written or taken over.
     progress: Option<Arc<Progress>>,
     /// Held until the staging is committed or dropped, so that two builds
@@ -125,6 +130,7 @@ impl Staging {
     /// Prepares the spare folder beside `out`, after making sure `out` may
     /// be replaced: it must be absent, empty, or made by this tool, unless `force`.
     pub fn create(out: &Path, force: bool) -> Result<Staging, Error> {
+        let out = &resolve_link(out)?;
         let parent = match out.parent() {
             Some(parent) if !parent.as_os_str().is_empty() => parent,
             _ => Path::new("."),
@@ -133,7 +139,8 @@ impl Staging {
         let lock = lock_folder(parent)?;
         ensure_replaceable(out, force)?;
         let dir = spare_folder(out);
-        let (known, marked) = if dir.is_dir() {
+        let is_link = fs::symlink_metadata(&dir).is_ok_and(|metadata| metadata.is_symlink());
+        let (known, marked) = if dir.is_dir() && !is_link {
             // The marker goes first: if this build stops half way, the next
             // one finds no marker and writes every file again.
             let marker = dir.join(MARKER);
@@ -146,9 +153,9 @@ impl Staging {
                 Err(error) if error.kind() == io::ErrorKind::NotFound => {}
                 Err(error) => return Err(Error::io(&marker, error)),
             }
-            (known, marked.ok())
+            (clean_spare(&dir, known)?, marked.ok())
         } else {
-            if dir.exists() {
+            if is_link || dir.exists() {
                 fs::remove_file(&dir).map_err(|error| Error::io(&dir, error))?;
             }
             fs::create_dir_all(&dir).map_err(|error| Error::io(&dir, error))?;
@@ -162,9 +169,17 @@ impl Staging {
             current: OnceLock::new(),
             written: Mutex::new(Vec::new()),
             force,
+            unmasked: false,
             progress: None,
             _lock: lock,
         })
+    }
+
+    /// Marks this build as showing phone numbers and addresses in full, so
+    /// that a later masked build does not keep its site as the spare folder.
+    pub fn unmasked(mut self, unmasked: bool) -> Staging {
+        self.unmasked = unmasked;
+        self
     }
 
     /// Reports each file written or taken over to `progress`.
@@ -186,6 +201,9 @@ impl Staging {
 
         let marker = self.dir.join(MARKER);
         let mut listing = String::from(MARKER_HEADER);
+        if self.unmasked {
+            listing.push_str(UNMASKED_LINE);
+        }
         for (file, stamp) in &written {
             listing.push_str(&format!("{} {} {file}\n", letters(stamp.hash), stamp.len));
         }
@@ -195,9 +213,12 @@ impl Staging {
             fs::rename(&self.dir, &self.out).map_err(|error| Error::io(&self.out, error))?;
         } else {
             exchange(&self.dir, &self.out).map_err(|error| Error::io(&self.out, error))?;
-            if self.force {
-                // The spare folder now contains the replaced site with the files
-                // the last build did not write, which `--force` promised to delete.
+            // The spare folder now contains the replaced site. `--force`
+            // promised to delete the files of it that the last build did not
+            // write, and a masked build must not leave an unmasked site behind.
+            let replaced_unmasked = fs::read_to_string(self.dir.join(MARKER))
+                .is_ok_and(|listing| listing.lines().any(|line| line == UNMASKED_LINE.trim_end()));
+            if self.force || (replaced_unmasked && !self.unmasked) {
                 fs::remove_dir_all(&self.dir).map_err(|error| Error::io(&self.dir, error))?;
             }
         }
@@ -261,10 +282,13 @@ impl Staging {
     /// Returns whether the spare folder's file at `relative` still contains
     /// the content of `stamp`, as far as its size and modification time show.
     fn holds(&self, relative: &str, stamp: Stamp) -> bool {
+        // Strictly earlier: file times are stamped with a coarse clock, so a
+        // file edited just after the marker was written can show its time.
         self.marked.is_some_and(|marked| {
-            fs::metadata(self.dir.join(relative)).is_ok_and(|metadata| {
-                metadata.len() == stamp.len
-                    && metadata.modified().is_ok_and(|modified| modified <= marked)
+            fs::symlink_metadata(self.dir.join(relative)).is_ok_and(|metadata| {
+                metadata.is_file()
+                    && metadata.len() == stamp.len
+                    && metadata.modified().is_ok_and(|modified| modified < marked)
             })
         })
     }
@@ -349,21 +373,16 @@ fn marker_paths(listing: &str) -> HashSet<String> {
 }
 
 /// Deletes the files of the spare folder that this build did not write,
-/// and the folders they leave empty. Without a marker every file is a
-/// candidate, so the folder is listed.
+/// and the folders they leave empty. `known` lists every file left in the
+/// spare folder by [`clean_spare`].
 fn remove_stale(
     dir: &Path,
     known: &HashMap<String, Stamp>,
     written: &[(String, Stamp)],
 ) -> Result<(), Error> {
     let kept: HashSet<&str> = written.iter().map(|(file, _)| file.as_str()).collect();
-    let present: Vec<String> = if known.is_empty() {
-        files_under(dir)?
-    } else {
-        known.keys().cloned().collect()
-    };
     let mut emptied = HashSet::new();
-    for file in present.iter().filter(|file| !kept.contains(file.as_str())) {
+    for file in known.keys().filter(|file| !kept.contains(file.as_str())) {
         let path = dir.join(file);
         match fs::remove_file(&path) {
             Ok(()) => {}
@@ -379,6 +398,59 @@ fn remove_stale(
         let _ = fs::remove_dir(folder);
     }
     Ok(())
+}
+
+/// Deletes from the spare folder every symbolic link and every file that its
+/// marker does not list, so that writing into it never follows a link out of
+/// it and the swap never publishes a file no build wrote. Returns the stamps
+/// of the listed files that are there; a marker line naming anything else,
+/// such as `../file`, matches no file and is dropped.
+fn clean_spare(
+    dir: &Path,
+    mut known: HashMap<String, Stamp>,
+) -> Result<HashMap<String, Stamp>, Error> {
+    let mut present = HashMap::new();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
+        let entry = entry.map_err(|error| {
+            let path = error.path().unwrap_or(dir).to_path_buf();
+            Error::io(path, error.into())
+        })?;
+        let kind = entry.file_type();
+        if kind.is_dir() {
+            continue;
+        }
+        let relative = relative_name(dir, entry.path());
+        if kind.is_file()
+            && let Some(stamp) = known.remove(&relative)
+        {
+            present.insert(relative, stamp);
+            continue;
+        }
+        fs::remove_file(entry.path()).map_err(|error| Error::io(entry.path(), error))?;
+    }
+    Ok(present)
+}
+
+/// Returns `path` below `dir` with `/` separators.
+fn relative_name(dir: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(dir).unwrap_or(path);
+    let parts: Vec<String> = relative
+        .components()
+        .map(|part| part.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.join("/")
+}
+
+/// Returns the folder a build writes to for `out`: `out` itself without a
+/// trailing `/`, or the folder it links to when it is a symbolic link, so
+/// that the link keeps pointing at the site.
+fn resolve_link(out: &Path) -> Result<PathBuf, Error> {
+    let out: PathBuf = out.components().collect();
+    let is_link = fs::symlink_metadata(&out).is_ok_and(|metadata| metadata.is_symlink());
+    if is_link {
+        return fs::canonicalize(&out).map_err(|error| Error::io(&out, error));
+    }
+    Ok(out)
 }
 
 /// Swaps two folders. On Linux the swap is one atomic `renameat2` call; where
@@ -443,14 +515,18 @@ fn lock_folder(folder: &Path) -> Result<Option<File>, Error> {
 }
 
 fn ensure_replaceable(out: &Path, force: bool) -> Result<(), Error> {
-    if !out.exists() || force {
+    if !out.exists() {
         return Ok(());
     }
+    // `--force` replaces files in a folder, never a file with a folder.
     if !out.is_dir() {
         return Err(Error::Usage(format!(
-            "the output path {} exists and is not a folder",
+            "the output path {} exists and is not a folder; choose another --out",
             out.display()
         )));
+    }
+    if force {
+        return Ok(());
     }
     let present = files_under(out)?;
     if present.is_empty() {
@@ -496,12 +572,7 @@ fn files_under(dir: &Path) -> Result<Vec<String>, Error> {
         if entry.file_type().is_dir() {
             continue;
         }
-        let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let parts: Vec<String> = relative
-            .components()
-            .map(|part| part.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        files.push(parts.join("/"));
+        files.push(relative_name(dir, entry.path()));
     }
     Ok(files)
 }

@@ -241,8 +241,9 @@ pub(crate) fn build_site(
         masked: !arguments.unmasked,
         templates_dir,
     };
-    let staging =
-        Staging::create(&arguments.out, arguments.force)?.with_progress(Arc::clone(&progress));
+    let staging = Staging::create(&arguments.out, arguments.force)?
+        .with_progress(Arc::clone(&progress))
+        .unmasked(arguments.unmasked);
     progress.start(Step::Write, output_count(&summary));
     let memo = session.as_ref().map(|session| &session.memo);
     let outputs = write_outputs(&summary, &render_options, &staging, memo);

@@ -112,6 +112,14 @@ fn unchanged_rebuild_reuses_files() {
     let first = Fixture::base().run(BUILD);
     assert_eq!(first.status, 0, "{}", first.stderr);
     let page = "site/zzu/wang.html";
+    // A file written in the same clock tick as the marker is written again
+    // to be safe, so the page is dated clearly before the marker.
+    let earlier = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    fs::File::options()
+        .write(true)
+        .open(first.path(page))
+        .and_then(|file| file.set_modified(earlier))
+        .unwrap();
     let before = identity(&first, page);
     let contents = snapshot(&first);
 
@@ -202,4 +210,94 @@ fn spare_folder_without_marker_is_rewritten() {
     let third = second.again(BUILD);
     assert_eq!(third.status, 0, "{}", third.stderr);
     assert_eq!(snapshot(&third), expected);
+}
+
+#[test]
+fn file_added_to_spare_is_not_published() {
+    let first = Fixture::base().run(BUILD);
+    let second = first.again(BUILD);
+    fs::write(second.path(".site.previous/added.txt"), "hello").unwrap();
+
+    let third = second.again(BUILD);
+    assert_eq!(third.status, 0, "{}", third.stderr);
+    assert!(!third.exists("site/added.txt"));
+    let fourth = third.again(BUILD);
+    assert_eq!(fourth.status, 0, "{}", fourth.stderr);
+}
+
+#[test]
+fn marker_paths_outside_spare_are_ignored() {
+    let first = Fixture::base().run(BUILD);
+    let second = first.again(BUILD);
+    fs::write(second.path("victim.txt"), "keep me").unwrap();
+    let marker = second.path(".site.previous/.shoulashou-site");
+    let mut listing = fs::read_to_string(&marker).unwrap();
+    listing.push_str("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa 7 ../victim.txt\n");
+    fs::write(&marker, listing).unwrap();
+
+    let third = second.again(BUILD);
+    assert_eq!(third.status, 0, "{}", third.stderr);
+    assert_eq!(
+        fs::read_to_string(third.path("victim.txt")).unwrap(),
+        "keep me"
+    );
+}
+
+#[test]
+fn link_in_spare_is_not_written_through() {
+    let first = Fixture::base().run(BUILD);
+    let second = first.again(BUILD);
+    fs::write(second.path("victim.txt"), "keep me").unwrap();
+    let link = second.path(".site.previous/status.html");
+    fs::remove_file(&link).unwrap();
+    std::os::unix::fs::symlink(second.path("victim.txt"), &link).unwrap();
+
+    let third = second.again(BUILD);
+    assert_eq!(third.status, 0, "{}", third.stderr);
+    assert_eq!(
+        fs::read_to_string(third.path("victim.txt")).unwrap(),
+        "keep me"
+    );
+    let status = fs::symlink_metadata(third.path("site/status.html")).unwrap();
+    assert!(status.is_file(), "the status page is a file of its own");
+}
+
+#[test]
+fn out_linked_to_folder_builds_into_it() {
+    let run = Fixture::base().run(&["check", "--as-of", AS_OF]);
+    fs::create_dir(run.path("www")).unwrap();
+    std::os::unix::fs::symlink(run.path("www"), run.path("linksite")).unwrap();
+
+    let built = run.again(&["build", "--as-of", AS_OF, "--out", "linksite/"]);
+    assert_eq!(built.status, 0, "{}", built.stderr);
+    assert!(built.path("www/index.html").is_file());
+    let link = fs::symlink_metadata(built.path("linksite")).unwrap();
+    assert!(link.is_symlink(), "the link still points at the site");
+    let again = built.again(&["build", "--as-of", AS_OF, "--out", "linksite"]);
+    assert_eq!(again.status, 0, "{}", again.stderr);
+}
+
+#[test]
+fn force_never_replaces_a_file() {
+    let run = Fixture::base()
+        .file("afile", "precious")
+        .run(&["build", "--as-of", AS_OF, "--force", "--out", "afile"]);
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("is not a folder"), "{}", run.stderr);
+    assert_eq!(fs::read_to_string(run.path("afile")).unwrap(), "precious");
+}
+
+#[test]
+fn masked_build_drops_unmasked_spare() {
+    let unmasked = &["build", "--as-of", AS_OF, "--unmasked"];
+    let first = Fixture::base().run(unmasked);
+    let second = first.again(unmasked);
+    assert!(second.exists(".site.previous/index.html"));
+
+    let masked = second.again(BUILD);
+    assert_eq!(masked.status, 0, "{}", masked.stderr);
+    assert!(
+        !masked.exists(".site.previous"),
+        "the unmasked site is not kept as the spare folder"
+    );
 }
