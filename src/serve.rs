@@ -220,6 +220,11 @@ type Fingerprint = Vec<(PathBuf, Option<SystemTime>, u64)>;
 fn fingerprint(watched: &[PathBuf]) -> Fingerprint {
     let mut files = Vec::new();
     for path in watched {
+        // The watched path itself, with no time, so that creating or
+        // removing it counts as a change even when it is an empty folder.
+        if path.exists() {
+            files.push((path.clone(), None, 0));
+        }
         for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
             // A path that is missing or removed during the scan is simply
             // absent from the fingerprint; the rebuild reports it if it matters.

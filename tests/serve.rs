@@ -661,3 +661,13 @@ fn serve_reloads_open_page_in_chromium() {
     server.edit(WANG, "name: 王某某", "name: 王新名");
     wait_for_title("王新名");
 }
+
+#[test]
+fn serve_notices_empty_templates_folder() {
+    let server = Server::start();
+    let before = server.version();
+    fs::create_dir(server.run.path("templates")).expect("the folder can be made");
+    let created = server.wait_for_rebuild(before);
+    fs::remove_dir(server.run.path("templates")).expect("the folder can be removed");
+    server.wait_for_rebuild(created);
+}
