@@ -168,7 +168,7 @@ fn rebuild_restores_page_edited_by_hand() {
     // Builds stamp files with the file system's coarse clock, so the edit
     // waits to get a later modification time than the marker's.
     std::thread::sleep(std::time::Duration::from_millis(50));
-    // Same length, different bytes: only the modification time tells.
+    // Same length, different bytes: only the modification time shows the edit.
     let edited: Vec<u8> = original
         .iter()
         .map(|&byte| if byte == b'a' { b'b' } else { byte })
