@@ -106,8 +106,8 @@ pub struct Stamp {
 pub struct Staging {
     dir: PathBuf,
     out: PathBuf,
-    /// Files of the spare folder as its marker listed them. Empty when the
-    /// marker is missing, which makes every file be written anew.
+    /// Files left in the spare folder, with the stamps its marker listed.
+    /// Empty when the marker is missing, which makes every file be written anew.
     known: HashMap<String, Stamp>,
     /// When the marker was written. A file modified later was edited after
     /// that build, so its stamp no longer describes its content.
@@ -250,8 +250,8 @@ impl Sink for Staging {
     }
 
     fn keep(&self, relative: &str, stamp: Stamp) -> Result<bool, Error> {
-        // The output folder must still hold what the last build wrote: another
-        // build, with other options, may have replaced it since.
+        // The output folder must still contain what the last build wrote,
+        // because another build, with other options, may have replaced it since.
         let current = self.current.get_or_init(|| {
             fs::read_to_string(self.out.join(MARKER))
                 .map(|listing| parse_marker(&listing))
@@ -411,10 +411,7 @@ fn clean_spare(
 ) -> Result<HashMap<String, Stamp>, Error> {
     let mut present = HashMap::new();
     for entry in walkdir::WalkDir::new(dir).min_depth(1) {
-        let entry = entry.map_err(|error| {
-            let path = error.path().unwrap_or(dir).to_path_buf();
-            Error::io(path, error.into())
-        })?;
+        let entry = entry.map_err(|error| walk_error(dir, error))?;
         let kind = entry.file_type();
         if kind.is_dir() {
             continue;
@@ -429,6 +426,12 @@ fn clean_spare(
         fs::remove_file(entry.path()).map_err(|error| Error::io(entry.path(), error))?;
     }
     Ok(present)
+}
+
+/// Turns an error met while listing `dir` into an I/O error on its path.
+fn walk_error(dir: &Path, error: walkdir::Error) -> Error {
+    let path = error.path().unwrap_or(dir).to_path_buf();
+    Error::io(path, error.into())
 }
 
 /// Returns `path` below `dir` with `/` separators.
@@ -565,10 +568,7 @@ fn ensure_replaceable(out: &Path, force: bool) -> Result<(), Error> {
 fn files_under(dir: &Path) -> Result<Vec<String>, Error> {
     let mut files = Vec::new();
     for entry in walkdir::WalkDir::new(dir) {
-        let entry = entry.map_err(|error| {
-            let path = error.path().unwrap_or(dir).to_path_buf();
-            Error::io(path, error.into())
-        })?;
+        let entry = entry.map_err(|error| walk_error(dir, error))?;
         if entry.file_type().is_dir() {
             continue;
         }

@@ -255,8 +255,8 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
 fn data_hash<T: Serialize>(templates: u128, page: &T) -> u128 {
     let mut hasher = HashWriter(Xxh3::new());
     hasher.0.update(&templates.to_le_bytes());
-    // The page data is plain structs of strings and numbers, which serialize
-    // without error into a writer that cannot fail.
+    // serde_json fails only on a map whose keys are not strings, and no page
+    // data contains a map; this writer cannot fail either.
     let _ = serde_json::to_writer(&mut hasher, page);
     hasher.0.digest128()
 }
