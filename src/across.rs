@@ -2,7 +2,9 @@
 //! references, the same worker twice, page names that collide, team sizes
 //! and unlisted universities. Each runs in linear time over hash maps.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use foldhash::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -70,8 +72,8 @@ pub fn check(
 type TeamIndex<'a> = HashMap<String, Vec<&'a Team>>;
 
 fn index_teams<'a>(teams: &'a [Team], diagnostics: &mut Vec<Diagnostic>) -> TeamIndex<'a> {
-    let mut by_id: TeamIndex<'a> = HashMap::new();
-    let mut seen: HashMap<(&str, String), &Path> = HashMap::new();
+    let mut by_id: TeamIndex<'a> = HashMap::default();
+    let mut seen: HashMap<(&str, String), &Path> = HashMap::default();
     for team in teams {
         let key = (team.university.as_str(), team_key(&team.source.id));
         if let Some(first) = seen.get(&key) {
@@ -110,7 +112,7 @@ fn team_references(
     campaign: &Campaign,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let mut ids_by_university: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut ids_by_university: HashMap<&str, Vec<&str>> = HashMap::default();
     for team in teams.values().flatten() {
         ids_by_university
             .entry(&team.university)
@@ -210,7 +212,7 @@ fn unknown_team(team: &str, university: &str, ids: Option<&Vec<&str>>) -> (Check
 }
 
 fn duplicate_workers(families: &[Arc<Family>], diagnostics: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<(&str, &str), &Path> = HashMap::new();
+    let mut seen: HashMap<(&str, &str), &Path> = HashMap::default();
     for family in families {
         let key = (family.worker.name.trim(), family.worker.hospital.trim());
         let Some(first) = seen.get(&key) else {
@@ -242,7 +244,7 @@ fn family_collisions(
     campaign: &Campaign,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let mut pages: HashMap<(String, String), &Path> = HashMap::new();
+    let mut pages: HashMap<(String, String), &Path> = HashMap::default();
     for family in families {
         let folder = folder_of(campaign, &family.university).to_lowercase();
         let key = (folder, family.source.id.to_lowercase());
@@ -278,7 +280,7 @@ fn team_sizes(
 ) {
     // Families that failed to decode count, under the id `?`, so that one
     // broken file does not make its team look too small.
-    let mut served: HashMap<(&str, String), Vec<&str>> = HashMap::new();
+    let mut served: HashMap<(&str, String), Vec<&str>> = HashMap::default();
     let valid = families.iter().map(|family| {
         let key = (family.university.as_str(), team_key(&family.team));
         (key, family.source.id.as_str())

@@ -3,6 +3,7 @@
 //! and column. Nothing here writes a file.
 
 use std::collections::HashMap;
+use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -110,7 +111,9 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, Error> {
 pub struct RecordCache {
     /// What every cached result depends on besides its own file.
     context: Option<CacheContext>,
-    files: HashMap<PathBuf, (FileStamp, DecodedFile)>,
+    /// Keyed by the path's bytes, which the walk gives the same on every
+    /// load, because hashing a `Path` splits it into components first.
+    files: foldhash::HashMap<OsString, (FileStamp, DecodedFile)>,
 }
 
 impl std::fmt::Debug for RecordCache {
@@ -197,7 +200,7 @@ pub fn load_cached(
         .map(|(path, kind)| {
             progress.advance();
             let stamp = cached.and_then(|_| file_stamp(path));
-            if let Some((previous, file)) = cached.and_then(|files| files.get(path))
+            if let Some((previous, file)) = cached.and_then(|files| files.get(path.as_os_str()))
                 && stamp.as_ref() == Some(previous)
             {
                 return (stamp, file.clone(), false);
@@ -211,22 +214,24 @@ pub fn load_cached(
         for ((path, _), (stamp, file, fresh)) in files.iter().zip(&decoded) {
             match stamp {
                 Some(stamp) if *fresh => {
-                    cache.files.insert(path.clone(), (*stamp, file.clone()));
+                    cache
+                        .files
+                        .insert(path.clone().into_os_string(), (*stamp, file.clone()));
                 }
                 Some(_) => {}
                 None => {
-                    cache.files.remove(path);
+                    cache.files.remove(path.as_os_str());
                 }
             }
         }
         // Every file found now is in the cache, so any more are files gone.
         let found = decoded.iter().filter(|(stamp, ..)| stamp.is_some()).count();
         if cache.files.len() > found {
-            let present: std::collections::HashSet<&Path> =
-                files.iter().map(|(path, _)| path.as_path()).collect();
+            let present: foldhash::HashSet<&OsStr> =
+                files.iter().map(|(path, _)| path.as_os_str()).collect();
             cache
                 .files
-                .retain(|path, _| present.contains(path.as_path()));
+                .retain(|path, _| present.contains(path.as_os_str()));
         }
     }
     let decoded = decoded.into_iter().map(|(_, file, _)| file);
@@ -327,9 +332,13 @@ fn find_records(root: &Path) -> Result<Found, Error> {
         .into_par_iter()
         .map(|entry| match entry {
             Ok(entry) if entry.file_type().is_dir() => {
-                let walker = WalkDir::new(entry.path()).sort_by_file_name().into_iter();
+                // Sorted once at the end: walkdir's own sorting takes each
+                // name apart from its path again for every comparison.
+                let walker = WalkDir::new(entry.path()).into_iter();
                 let entries = walker.filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry));
-                list_records(entries, root)
+                let (mut files, problems) = list_records(entries, root);
+                files.sort_by_cached_key(|(path, _)| walk_order_key(path));
+                (files, problems)
             }
             other => list_records(std::iter::once(other), root),
         })
@@ -372,6 +381,18 @@ fn list_records(entries: impl Iterator<Item = walkdir::Result<DirEntry>>, root: 
         }
     }
     (files, problems)
+}
+
+/// Returns the bytes of `path` with each separator made the lowest byte, so that
+/// sorting by them gives the order of a walk that visits the names of each
+/// folder in byte order: `a/z` sorts before `a-b`, as `a` comes before `a-b`.
+pub(crate) fn walk_order_key(path: &Path) -> Vec<u8> {
+    let separator = |byte: u8| byte.is_ascii() && std::path::is_separator(char::from(byte));
+    path.as_os_str()
+        .as_encoded_bytes()
+        .iter()
+        .map(|&byte| if separator(byte) { 0 } else { byte })
+        .collect()
 }
 
 fn is_hidden(entry: &DirEntry) -> bool {
@@ -567,12 +588,13 @@ pub fn read_source(path: &Path) -> Result<String, Box<Diagnostic>> {
     };
     // The size from metadata stops most large files before reading; the
     // bounded read also stops a pipe or device, whose metadata reports 0.
-    let size = fs::metadata(path).map_err(cannot_read)?.len();
+    // The metadata of the open file costs no second lookup of its path.
+    let file = fs::File::open(path).map_err(cannot_read)?;
+    let size = file.metadata().map_err(cannot_read)?.len();
     // Sized from the metadata, plus one byte to see the end of the file, so
     // that reading never grows the buffer.
     let mut bytes = Vec::with_capacity(size.min(MAX_RECORD_BYTES) as usize + 1);
     if size <= MAX_RECORD_BYTES {
-        let file = fs::File::open(path).map_err(cannot_read)?;
         file.take(MAX_RECORD_BYTES + 1)
             .read_to_end(&mut bytes)
             .map_err(cannot_read)?;

@@ -9,7 +9,7 @@
 //! each build cost most of the build time on ext4, so the spare folder
 //! trades disk space (a second copy of the site) for speed.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 use std::fs::{self, File};
 use std::io::{self, Write as _};
 use std::path::{Component, Path, PathBuf};
@@ -108,10 +108,7 @@ pub struct Staging {
     out: PathBuf,
     /// Files left in the spare folder, with the stamps its marker listed.
     /// Empty when the marker is missing, which makes every file be written anew.
-    known: HashMap<String, Stamp>,
-    /// When the marker was written. A file modified later was edited after
-    /// that build, so its stamp no longer describes its content.
-    marked: Option<SystemTime>,
+    known: HashMap<String, Listed>,
     /// Files of the output folder as its marker lists them, read when first needed.
     current: OnceLock<HashMap<String, Stamp>>,
     written: Mutex<Vec<(String, Stamp)>>,
@@ -137,35 +134,38 @@ impl Staging {
         };
         fs::create_dir_all(parent).map_err(|error| Error::io(parent, error))?;
         let lock = lock_folder(parent)?;
-        ensure_replaceable(out, force)?;
         let dir = spare_folder(out);
         let is_link = fs::symlink_metadata(&dir).is_ok_and(|metadata| metadata.is_symlink());
-        let (known, marked) = if dir.is_dir() && !is_link {
+        let reusable = dir.is_dir() && !is_link;
+        // Listing the output folder and the spare folder only reads them, so
+        // the two large listings run side by side.
+        let (replaceable, spare) = rayon::join(
+            || ensure_replaceable(out, force),
+            || reusable.then(|| read_spare(&dir)),
+        );
+        replaceable?;
+        let known = if let Some(spare) = spare {
+            let (listing, marked, entries) = spare?;
             // The marker goes first: if this build stops half way, the next
             // one finds no marker and writes every file again.
             let marker = dir.join(MARKER);
-            let marked = fs::metadata(&marker).and_then(|metadata| metadata.modified());
-            let known = fs::read_to_string(&marker)
-                .map(|listing| parse_marker(&listing))
-                .unwrap_or_default();
             match fs::remove_file(&marker) {
                 Ok(()) => {}
                 Err(error) if error.kind() == io::ErrorKind::NotFound => {}
                 Err(error) => return Err(Error::io(&marker, error)),
             }
-            (clean_spare(&dir, known)?, marked.ok())
+            clean_spare(listing, marked, entries)?
         } else {
             if is_link || dir.exists() {
                 fs::remove_file(&dir).map_err(|error| Error::io(&dir, error))?;
             }
             fs::create_dir_all(&dir).map_err(|error| Error::io(&dir, error))?;
-            (HashMap::new(), None)
+            HashMap::default()
         };
         Ok(Staging {
             dir,
             out: out.to_path_buf(),
             known,
-            marked,
             current: OnceLock::new(),
             written: Mutex::new(Vec::new()),
             force,
@@ -241,7 +241,7 @@ impl Sink for Staging {
             hash: xxh3_128(bytes),
             len: bytes.len() as u64,
         };
-        let unchanged = self.known.get(relative) == Some(&stamp) && self.holds(relative, stamp);
+        let unchanged = self.holds(relative, stamp);
         if !unchanged {
             write_in_place(&path, bytes)?;
         }
@@ -260,7 +260,7 @@ impl Sink for Staging {
         if current.get(relative) != Some(&stamp) {
             return Ok(false);
         }
-        if self.known.get(relative) == Some(&stamp) && self.holds(relative, stamp) {
+        if self.holds(relative, stamp) {
             self.record(relative, stamp);
             return Ok(true);
         }
@@ -282,15 +282,9 @@ impl Staging {
     /// Returns whether the spare folder's file at `relative` still contains
     /// the content of `stamp`, as far as its size and modification time show.
     fn holds(&self, relative: &str, stamp: Stamp) -> bool {
-        // Strictly earlier: file times are stamped with a coarse clock, so a
-        // file edited just after the marker was written can show its time.
-        self.marked.is_some_and(|marked| {
-            fs::symlink_metadata(self.dir.join(relative)).is_ok_and(|metadata| {
-                metadata.is_file()
-                    && metadata.len() == stamp.len
-                    && metadata.modified().is_ok_and(|modified| modified < marked)
-            })
-        })
+        self.known
+            .get(relative)
+            .is_some_and(|listed| listed.stamp == stamp && listed.intact)
     }
 
     fn record(&self, relative: &str, stamp: Stamp) {
@@ -377,11 +371,11 @@ fn marker_paths(listing: &str) -> HashSet<String> {
 /// spare folder by [`clean_spare`].
 fn remove_stale(
     dir: &Path,
-    known: &HashMap<String, Stamp>,
+    known: &HashMap<String, Listed>,
     written: &[(String, Stamp)],
 ) -> Result<(), Error> {
     let kept: HashSet<&str> = written.iter().map(|(file, _)| file.as_str()).collect();
-    let mut emptied = HashSet::new();
+    let mut emptied = HashSet::default();
     for file in known.keys().filter(|file| !kept.contains(file.as_str())) {
         let path = dir.join(file);
         match fs::remove_file(&path) {
@@ -400,30 +394,101 @@ fn remove_stale(
     Ok(())
 }
 
+/// The spare folder as found: its marker's stamps, when the marker was
+/// written, and every entry below it that is not a folder.
+type SpareFolder = (HashMap<String, Stamp>, Option<SystemTime>, Vec<SpareEntry>);
+
+/// One entry of the spare folder, other than a folder.
+struct SpareEntry {
+    /// Path below the spare folder with `/` separators.
+    relative: String,
+    path: PathBuf,
+    /// Size and modification time, for a regular file only.
+    file: Option<(u64, Option<SystemTime>)>,
+}
+
+/// A file of the spare folder that its marker lists.
+#[derive(Debug, Clone, Copy)]
+struct Listed {
+    stamp: Stamp,
+    /// Whether its size and modification time show that it still contains
+    /// the content of `stamp`. The time must be strictly earlier than the
+    /// marker's: file times come from a coarse clock, so a file edited just
+    /// after the marker was written can show the marker's time.
+    intact: bool,
+}
+
+/// Reads the spare folder's marker and lists the folder, changing nothing.
+fn read_spare(dir: &Path) -> Result<SpareFolder, Error> {
+    let marker = dir.join(MARKER);
+    let marked = fs::metadata(&marker).and_then(|metadata| metadata.modified());
+    let listing = fs::read_to_string(&marker)
+        .map(|listing| parse_marker(&listing))
+        .unwrap_or_default();
+    let mut entries = Vec::new();
+    list_spare(dir, "", &mut entries)?;
+    // The marker is deleted before the others, whatever it contains.
+    entries.retain(|entry| entry.relative != MARKER);
+    Ok((listing, marked.ok(), entries))
+}
+
+/// Adds the entries below `folder`, whose path below the spare folder is
+/// `prefix`, to `entries`. Links are listed as entries, never followed. The
+/// metadata of each file is read relative to its open folder, which costs
+/// less than looking up its whole path once for every file kept later.
+fn list_spare(folder: &Path, prefix: &str, entries: &mut Vec<SpareEntry>) -> Result<(), Error> {
+    let failed = |error| Error::io(folder, error);
+    for entry in fs::read_dir(folder).map_err(failed)? {
+        let entry = entry.map_err(failed)?;
+        let kind = entry.file_type().map_err(failed)?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let relative = if prefix.is_empty() {
+            name.into_owned()
+        } else {
+            format!("{prefix}/{name}")
+        };
+        if kind.is_dir() {
+            list_spare(&entry.path(), &relative, entries)?;
+            continue;
+        }
+        let file = if kind.is_file() {
+            let metadata = entry.metadata().map_err(failed)?;
+            Some((metadata.len(), metadata.modified().ok()))
+        } else {
+            None
+        };
+        entries.push(SpareEntry {
+            relative,
+            path: entry.path(),
+            file,
+        });
+    }
+    Ok(())
+}
+
 /// Deletes from the spare folder every symbolic link and every file that its
 /// marker does not list, so that writing into it never follows a link out of
-/// it and the swap never publishes a file no build wrote. Returns the stamps
-/// of the listed files that are there; a marker line naming anything else,
-/// such as `../file`, matches no file and is dropped.
+/// it and the swap never publishes a file no build wrote. Returns the listed
+/// files that are there; a marker line naming anything else, such as
+/// `../file`, matches no file and is dropped.
 fn clean_spare(
-    dir: &Path,
     mut known: HashMap<String, Stamp>,
-) -> Result<HashMap<String, Stamp>, Error> {
-    let mut present = HashMap::new();
-    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
-        let entry = entry.map_err(|error| walk_error(dir, error))?;
-        let kind = entry.file_type();
-        if kind.is_dir() {
-            continue;
-        }
-        let relative = relative_name(dir, entry.path());
-        if kind.is_file()
-            && let Some(stamp) = known.remove(&relative)
+    marked: Option<SystemTime>,
+    entries: Vec<SpareEntry>,
+) -> Result<HashMap<String, Listed>, Error> {
+    let mut present = HashMap::default();
+    for entry in entries {
+        if let Some((len, modified)) = entry.file
+            && let Some(stamp) = known.remove(&entry.relative)
         {
-            present.insert(relative, stamp);
+            let earlier = modified.zip(marked).is_some_and(|(time, mark)| time < mark);
+            let intact = len == stamp.len && earlier;
+            present.insert(entry.relative, Listed { stamp, intact });
             continue;
         }
-        fs::remove_file(entry.path()).map_err(|error| Error::io(entry.path(), error))?;
+        let path = &entry.path;
+        fs::remove_file(path).map_err(|error| Error::io(path, error))?;
     }
     Ok(present)
 }
@@ -437,6 +502,13 @@ fn walk_error(dir: &Path, error: walkdir::Error) -> Error {
 /// Returns `path` below `dir` with `/` separators.
 fn relative_name(dir: &Path, path: &Path) -> String {
     let relative = path.strip_prefix(dir).unwrap_or(path);
+    // Walked paths are joined with the platform's separator, so where that is
+    // `/` the text is already the name, which saves splitting every path.
+    if std::path::MAIN_SEPARATOR == '/'
+        && let Some(text) = relative.to_str()
+    {
+        return text.to_owned();
+    }
     let parts: Vec<String> = relative
         .components()
         .map(|part| part.as_os_str().to_string_lossy().into_owned())

@@ -222,23 +222,48 @@ fn fingerprint(watched: &[PathBuf]) -> Fingerprint {
     for path in watched {
         // The watched path itself, with no time, so that creating or
         // removing it counts as a change even when it is an empty folder.
-        if path.exists() {
-            files.push((path.clone(), None, 0));
+        // Followed when it is a link, as the build follows it.
+        match fs::metadata(path) {
+            Ok(metadata) if metadata.is_dir() => {
+                files.push((path.clone(), None, 0));
+                list_folder(path, &mut files);
+            }
+            Ok(metadata) if metadata.is_file() => {
+                files.push((path.clone(), None, 0));
+                files.push((path.clone(), metadata.modified().ok(), metadata.len()));
+            }
+            Ok(_) => files.push((path.clone(), None, 0)),
+            Err(_) => {}
         }
-        for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
-            // A path that is missing or removed during the scan is simply
-            // absent from the fingerprint; the rebuild reports it if it matters.
-            let Ok(entry) = entry else { continue };
+    }
+    // Fingerprints are only compared with each other, so any fixed order
+    // does; byte order of the paths is the cheapest to sort by.
+    files.sort_unstable_by(|left, right| left.0.as_os_str().cmp(right.0.as_os_str()));
+    files
+}
+
+/// Adds the regular files below `folder` to `files`. A file or folder that
+/// is missing or removed during the scan is simply absent from the
+/// fingerprint; the rebuild reports it if it matters. Links are not followed.
+fn list_folder(folder: &Path, files: &mut Fingerprint) {
+    let Ok(entries) = fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            list_folder(&entry.path(), files);
+        } else if kind.is_file() {
+            // The metadata of a listed entry is read relative to its open
+            // folder, without looking its whole path up again.
             let Ok(metadata) = entry.metadata() else {
                 continue;
             };
-            if metadata.is_file() {
-                let modified = metadata.modified().ok();
-                files.push((entry.into_path(), modified, metadata.len()));
-            }
+            files.push((entry.path(), metadata.modified().ok(), metadata.len()));
         }
     }
-    files
 }
 
 /// Makes SIGINT (Ctrl-C) and SIGTERM set [`INTERRUPTED`] instead of killing

@@ -1,10 +1,12 @@
 //! Figures per university and for the province, computed once from the
 //! valid records; both the HTML pages and the workbooks read from here.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
+use std::ffi::OsStr;
 use std::path::Path;
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::campaign::Campaign;
@@ -123,7 +125,7 @@ impl<'a> Summary<'a> {
         let warnings_by_file = warnings_by_file(diagnostics);
         // Records are grouped by university once, so each report reads only
         // its own records.
-        let mut records: HashMap<&str, (Vec<&Family>, Vec<&Team>)> = HashMap::new();
+        let mut records: HashMap<&str, (Vec<&Family>, Vec<&Team>)> = HashMap::default();
         for family in families {
             records
                 .entry(&family.university)
@@ -134,16 +136,18 @@ impl<'a> Summary<'a> {
         for team in teams {
             records.entry(&team.university).or_default().1.push(team);
         }
-        let universities: Vec<UniversityReport<'a>> = names
+        let owned: Vec<(String, Own)> = names
             .into_iter()
             .map(|name| {
-                let (own_families, own_teams) = records.remove(name.as_str()).unwrap_or_default();
-                let own = Own {
-                    families: own_families,
-                    teams: own_teams,
-                };
-                university_report(name, campaign, own, &warnings_by_file, as_of)
+                let (families, teams) = records.remove(name.as_str()).unwrap_or_default();
+                (name, Own { families, teams })
             })
+            .collect();
+        // Universities are independent of each other, so their reports are
+        // made on all cores; collecting keeps the report order.
+        let universities: Vec<UniversityReport<'a>> = owned
+            .into_par_iter()
+            .map(|(name, own)| university_report(name, campaign, own, &warnings_by_file, as_of))
             .collect();
 
         let mut totals = Figures::default();
@@ -184,14 +188,19 @@ pub fn folder_of(campaign: &Campaign, university: &str) -> String {
         .unwrap_or_else(|| university.to_owned())
 }
 
-fn warnings_by_file(diagnostics: &[Diagnostic]) -> HashMap<&Path, Vec<&Diagnostic>> {
-    let mut by_file: HashMap<&Path, Vec<&Diagnostic>> = HashMap::new();
+/// Warnings by the file they are about. Keyed by the path's bytes, which are
+/// the same in a record and in its diagnostics, because hashing a `Path`
+/// splits it into components first.
+type WarningsByFile<'a> = HashMap<&'a OsStr, Vec<&'a Diagnostic>>;
+
+fn warnings_by_file(diagnostics: &[Diagnostic]) -> WarningsByFile<'_> {
+    let mut by_file: WarningsByFile = HashMap::default();
     for diagnostic in diagnostics
         .iter()
         .filter(|d| d.check.severity == Severity::Warning)
     {
         by_file
-            .entry(diagnostic.file.as_path())
+            .entry(diagnostic.file.as_os_str())
             .or_default()
             .push(diagnostic);
     }
@@ -201,14 +210,14 @@ fn warnings_by_file(diagnostics: &[Diagnostic]) -> HashMap<&Path, Vec<&Diagnosti
 /// Returns the warnings whose file is neither a family nor a team record,
 /// which no university's report lists.
 fn other_warnings<'a>(
-    warnings_by_file: &HashMap<&Path, Vec<&'a Diagnostic>>,
+    warnings_by_file: &WarningsByFile<'a>,
     families: &[Arc<Family>],
     teams: &[Team],
 ) -> Vec<&'a Diagnostic> {
-    let records: HashSet<&Path> = families
+    let records: HashSet<&OsStr> = families
         .iter()
-        .map(|family| family.source.path.as_path())
-        .chain(teams.iter().map(|team| team.source.path.as_path()))
+        .map(|family| family.source.path.as_os_str())
+        .chain(teams.iter().map(|team| team.source.path.as_os_str()))
         .collect();
     let mut others: Vec<&Diagnostic> = warnings_by_file
         .iter()
@@ -229,7 +238,7 @@ fn university_report<'a>(
     name: String,
     campaign: &'a Campaign,
     own: Own<'a>,
-    warnings_by_file: &HashMap<&Path, Vec<&'a Diagnostic>>,
+    warnings_by_file: &WarningsByFile<'a>,
     as_of: Date,
 ) -> UniversityReport<'a> {
     let deadline = campaign.deadline_of(&name);
@@ -243,7 +252,7 @@ fn university_report<'a>(
         .map(|team| (team_key(&team.source.id), *team))
         .collect();
     own_families.sort_by(|left, right| left.source.id.cmp(&right.source.id));
-    let mut served_by_team: HashMap<String, Vec<&'a str>> = HashMap::new();
+    let mut served_by_team: HashMap<String, Vec<&'a str>> = HashMap::default();
     for family in &own_families {
         served_by_team
             .entry(team_key(&family.team))
@@ -252,7 +261,11 @@ fn university_report<'a>(
     }
 
     let mut warnings: Vec<&Diagnostic> = Vec::new();
-    let warnings_of = |path: &Path| warnings_by_file.get(path).map_or(&[][..], Vec::as_slice);
+    let warnings_of = |path: &Path| {
+        warnings_by_file
+            .get(path.as_os_str())
+            .map_or(&[][..], Vec::as_slice)
+    };
     let family_reports: Vec<FamilyReport<'a>> = own_families
         .iter()
         .map(|family| {
