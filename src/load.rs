@@ -114,6 +114,26 @@ pub struct RecordCache {
     /// Keyed by the path's bytes, which the walk gives the same on every
     /// load, because hashing a `Path` splits it into components first.
     files: foldhash::HashMap<OsString, (FileStamp, DecodedFile)>,
+    /// Every regular file under the records folder with its stamp, as a
+    /// scan just before the next load found them; that load takes it in
+    /// place of walking the folder and reading each file's metadata again.
+    listing: Option<Listing>,
+}
+
+/// Regular files found under a records folder, each with its stamp.
+#[derive(Debug)]
+pub struct Listing {
+    pub records: PathBuf,
+    pub files: Vec<(PathBuf, FileStamp)>,
+}
+
+impl RecordCache {
+    /// Gives the next load the files of a complete scan of the records
+    /// folder, one that met no unreadable folder. A load of another records
+    /// folder ignores it; either way the next load uses it up.
+    pub fn use_listing(&mut self, listing: Listing) {
+        self.listing = Some(listing);
+    }
 }
 
 impl std::fmt::Debug for RecordCache {
@@ -138,7 +158,7 @@ struct CacheContext {
 
 /// The size and modification time of a record file, which tell whether it
 /// changed since it was decoded; `serve` watches the same two.
-type FileStamp = (u64, Option<SystemTime>);
+pub type FileStamp = (u64, Option<SystemTime>);
 
 fn file_stamp(path: &Path) -> Option<FileStamp> {
     let metadata = fs::metadata(path).ok()?;
@@ -175,8 +195,19 @@ pub fn load_cached(
             records_read: 0,
         });
     }
-    let (files, walk_problems) = find_records(&options.records)?;
-    diagnostics.extend(walk_problems);
+    let mut cache = cache;
+    let listing = cache
+        .as_deref_mut()
+        .and_then(|cache| cache.listing.take())
+        .filter(|listing| listing.records == options.records);
+    let (files, stamps) = match listing {
+        Some(listing) => records_of(listing),
+        None => {
+            let (files, walk_problems) = find_records(&options.records)?;
+            diagnostics.extend(walk_problems);
+            (files, None)
+        }
+    };
     progress.start(Step::Check, files.len());
     let context = CacheContext {
         records: options.records.clone(),
@@ -187,7 +218,6 @@ pub fn load_cached(
         as_of,
         keep_text: options.keep_text,
     };
-    let mut cache = cache;
     if let Some(cache) = cache.as_deref_mut()
         && cache.context.as_ref() != Some(&context)
     {
@@ -197,9 +227,13 @@ pub fn load_cached(
     let cached = cache.as_deref().map(|cache| &cache.files);
     let decoded: Vec<(Option<FileStamp>, DecodedFile, bool)> = files
         .par_iter()
-        .map(|(path, kind)| {
+        .enumerate()
+        .map(|(index, (path, kind))| {
             progress.advance();
-            let stamp = cached.and_then(|_| file_stamp(path));
+            let stamp = match &stamps {
+                Some(stamps) => cached.map(|_| stamps[index]),
+                None => cached.and_then(|_| file_stamp(path)),
+            };
             if let Some((previous, file)) = cached.and_then(|files| files.get(path.as_os_str()))
                 && stamp.as_ref() == Some(previous)
             {
@@ -309,6 +343,37 @@ fn load_campaign(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Campa
 
 /// Record files with their kinds, and the problems met while looking for them.
 type Found = (Vec<(PathBuf, Kind)>, Vec<Diagnostic>);
+
+/// Picks the record files out of a listing, as [`find_records`] would find
+/// them, and returns them with their stamps in the same order.
+fn records_of(listing: Listing) -> (Vec<(PathBuf, Kind)>, Option<Vec<FileStamp>>) {
+    let root = &listing.records;
+    let mut found: Vec<(PathBuf, Kind, FileStamp)> = listing
+        .files
+        .into_iter()
+        .filter(|(path, _)| {
+            let Ok(relative) = path.strip_prefix(root) else {
+                return false;
+            };
+            let hidden = relative.components().any(|part| {
+                let name = part.as_os_str().to_string_lossy();
+                name.starts_with('.') || name.starts_with('_')
+            });
+            !hidden && is_yaml(path)
+        })
+        .map(|(path, stamp)| {
+            let kind = kind_of(&path);
+            (path, kind, stamp)
+        })
+        .collect();
+    found.sort_by_cached_key(|(path, ..)| walk_order_key(path));
+    let stamps = found.iter().map(|(_, _, stamp)| *stamp).collect();
+    let files = found
+        .into_iter()
+        .map(|(path, kind, _)| (path, kind))
+        .collect();
+    (files, Some(stamps))
+}
 
 /// Lists record files in a stable order, skipping names that start with `.` or `_`.
 fn find_records(root: &Path) -> Result<Found, Error> {

@@ -183,6 +183,14 @@ pub struct Session {
     records: RecordCache,
 }
 
+impl Session {
+    /// Gives the next build a scan of the records folder; see
+    /// [`RecordCache::use_listing`].
+    pub fn use_listing(&mut self, listing: load::Listing) {
+        self.records.use_listing(listing);
+    }
+}
+
 /// Validates the records and, when they are valid, renders the site into a
 /// staging folder and swaps it in for `arguments.out`. Diagnostics are
 /// printed on stderr as they are by `build`. With a session, only the pages

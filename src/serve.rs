@@ -15,6 +15,7 @@ use std::time::{Duration, Instant, SystemTime};
 use crate::cli::{BuildArguments, ServeArguments};
 use crate::error::Error;
 use crate::lang::Lang;
+use crate::load::Listing;
 use crate::run::{self, EXIT_OK, Printer, Session};
 
 /// Path of the endpoint that returns the build version. With `?since=N` it
@@ -69,7 +70,8 @@ pub(crate) fn run_serve(arguments: &ServeArguments, printer: Printer) -> Result<
     // only the pages and workbooks whose data changed.
     let mut session = Session::default();
     // Taken before the first build, so that a save during it causes a rebuild.
-    let built_from = fingerprint(&watched_paths(&arguments.build));
+    let (built_from, complete) = fingerprint(&watched_paths(&arguments.build));
+    hand_over(&mut session, &arguments.build, &built_from, complete);
     let failure = build_once(&arguments.build, printer, &mut session)?;
     publish(&shared, failure);
 
@@ -164,26 +166,27 @@ fn watch(
     mut built_from: Fingerprint,
 ) {
     let watched = watched_paths(arguments);
-    let mut pending: Option<(Fingerprint, Instant)> = None;
+    let mut pending: Option<(Fingerprint, bool, Instant)> = None;
     let mut scan_time = Duration::ZERO;
     while !INTERRUPTED.load(Ordering::SeqCst) {
         // A scan of a large campaign takes a while. Waiting four times as
         // long between scans keeps polling to a fifth of one core.
         thread::sleep(POLL_INTERVAL.max(scan_time * 4));
         let scan_started = Instant::now();
-        let current = fingerprint(&watched);
+        let (current, complete) = fingerprint(&watched);
         scan_time = scan_started.elapsed();
         pending = match pending {
             _ if current == built_from => None,
-            Some((seen, since)) if seen == current => Some((seen, since)),
-            _ => Some((current, Instant::now())),
+            Some((seen, _, since)) if seen == current => Some((seen, complete, since)),
+            _ => Some((current, complete, Instant::now())),
         };
-        let Some((seen, since)) = &pending else {
+        let Some((seen, complete, since)) = &pending else {
             continue;
         };
         if since.elapsed() < DEBOUNCE {
             continue;
         }
+        hand_over(session, arguments, seen, *complete);
         built_from = seen.clone();
         pending = None;
         let failure = build_once(arguments, printer, session)
@@ -212,13 +215,39 @@ fn watched_paths(arguments: &BuildArguments) -> Vec<PathBuf> {
 /// Every file under the watched paths with its modification time and size.
 type Fingerprint = Vec<(PathBuf, Option<SystemTime>, u64)>;
 
-/// Lists the watched files. Polling needs no platform-specific notification
+/// Gives the next build the record files of a scan that just found them, so
+/// that it need not list the records folder and read each file's metadata
+/// again. A scan that met an unreadable folder is not handed over, so that
+/// the build's own walk reports that folder.
+fn hand_over(
+    session: &mut Session,
+    arguments: &BuildArguments,
+    scan: &Fingerprint,
+    complete: bool,
+) {
+    if !complete {
+        return;
+    }
+    let records = &arguments.common.records;
+    let files = scan
+        .iter()
+        .filter(|(path, ..)| path.starts_with(records) && path != records)
+        .map(|(path, modified, size)| (path.clone(), (*size, *modified)))
+        .collect();
+    session.use_listing(Listing {
+        records: records.clone(),
+        files,
+    });
+}
+
+/// Lists the watched files, and whether every folder could be read. Polling needs no platform-specific notification
 /// API and costs one `stat` per file every [`POLL_INTERVAL`] or longer.
 // NOTE: at 100,000 families one scan takes about 0.3 s of CPU time, so
 // `watch` scans about once a second there. An event-based watcher such as
 // `notify` would notice saves sooner without scanning.
-fn fingerprint(watched: &[PathBuf]) -> Fingerprint {
+fn fingerprint(watched: &[PathBuf]) -> (Fingerprint, bool) {
     let mut files = Vec::new();
+    let mut complete = true;
     for path in watched {
         // The watched path itself, with no time, so that creating or
         // removing it counts as a change even when it is an empty folder.
@@ -226,7 +255,7 @@ fn fingerprint(watched: &[PathBuf]) -> Fingerprint {
         match fs::metadata(path) {
             Ok(metadata) if metadata.is_dir() => {
                 files.push((path.clone(), None, 0));
-                list_folder(path, &mut files);
+                complete &= list_folder(path, &mut files);
             }
             Ok(metadata) if metadata.is_file() => {
                 files.push((path.clone(), None, 0));
@@ -239,22 +268,28 @@ fn fingerprint(watched: &[PathBuf]) -> Fingerprint {
     // Fingerprints are only compared with each other, so any fixed order
     // does; byte order of the paths is the cheapest to sort by.
     files.sort_unstable_by(|left, right| left.0.as_os_str().cmp(right.0.as_os_str()));
-    files
+    (files, complete)
 }
 
-/// Adds the regular files below `folder` to `files`. A file or folder that
-/// is missing or removed during the scan is simply absent from the
-/// fingerprint; the rebuild reports it if it matters. Links are not followed.
-fn list_folder(folder: &Path, files: &mut Fingerprint) {
+/// Adds the regular files below `folder` to `files` and returns whether
+/// every folder could be read. A file or folder that is missing or removed
+/// during the scan is simply absent from the fingerprint; the rebuild
+/// reports it if it matters. Links are not followed.
+fn list_folder(folder: &Path, files: &mut Fingerprint) -> bool {
     let Ok(entries) = fs::read_dir(folder) else {
-        return;
+        return false;
     };
-    for entry in entries.flatten() {
+    let mut complete = true;
+    for entry in entries {
+        let Ok(entry) = entry else {
+            complete = false;
+            continue;
+        };
         let Ok(kind) = entry.file_type() else {
             continue;
         };
         if kind.is_dir() {
-            list_folder(&entry.path(), files);
+            complete &= list_folder(&entry.path(), files);
         } else if kind.is_file() {
             // The metadata of a listed entry is read relative to its open
             // folder, without looking its whole path up again.
@@ -264,6 +299,7 @@ fn list_folder(folder: &Path, files: &mut Fingerprint) {
             files.push((entry.path(), metadata.modified().ok(), metadata.len()));
         }
     }
+    complete
 }
 
 /// Makes SIGINT (Ctrl-C) and SIGTERM set [`INTERRUPTED`] instead of killing

@@ -128,3 +128,60 @@ fn cached_load_follows_build_date() {
     let late = load_both(dir, "2020-05-01", &mut cache);
     assert!(late.warning_count() >= 5, "{}", late.warning_count());
 }
+
+/// Lists every regular file under `folder` with its size and modification
+/// time, in no particular order, as `serve`'s scan does.
+fn scan(folder: &Path, files: &mut Vec<(std::path::PathBuf, load::FileStamp)>) {
+    for entry in fs::read_dir(folder).unwrap() {
+        let entry = entry.unwrap();
+        let metadata = entry.metadata().unwrap();
+        if metadata.is_dir() {
+            scan(&entry.path(), files);
+        } else {
+            files.push((entry.path(), (metadata.len(), metadata.modified().ok())));
+        }
+    }
+}
+
+#[test]
+fn listed_load_matches_walked_load() {
+    // Files a walk skips: hidden and underscore folders, and other extensions.
+    let wang = Fixture::base().text(WANG);
+    let run = Fixture::base()
+        .file("records/_drafts/wang.yaml", &wang)
+        .file("records/zzu/.backup/wang.yaml", &wang)
+        .file("records/zzu/notes.txt", "not a record")
+        .file("records/henu/upper.YML", &wang)
+        .run(&["check", "--as-of", AS_OF]);
+    let dir = run.dir.path();
+    let mut files = Vec::new();
+    scan(&dir.join("records"), &mut files);
+    files.reverse();
+
+    let mut cache = RecordCache::default();
+    cache.use_listing(load::Listing {
+        records: dir.join("records"),
+        files: files.clone(),
+    });
+    let listed = load_both(dir, AS_OF, &mut cache);
+    assert_eq!(listed.records_read, common::BASE_RECORDS + 1);
+
+    // The load reads the listing, not the folder: a file left out is not read.
+    let li = dir.join(LI);
+    files.retain(|(path, _)| *path != li);
+    cache.use_listing(load::Listing {
+        records: dir.join("records"),
+        files,
+    });
+    let options = options(dir, AS_OF);
+    let partial = load::load_cached(&options, Some(&mut cache), &Progress::disabled()).unwrap();
+    assert_eq!(partial.records_read, common::BASE_RECORDS);
+
+    // A listing of another folder is ignored, and a listing serves one load.
+    cache.use_listing(load::Listing {
+        records: dir.join("elsewhere"),
+        files: Vec::new(),
+    });
+    let walked = load_both(dir, AS_OF, &mut cache);
+    assert_eq!(walked.records_read, common::BASE_RECORDS + 1);
+}
