@@ -119,55 +119,62 @@ struct Prescan {
 }
 
 impl Prescan {
+    /// Scans `source` with a few searches for rare bytes rather than a match
+    /// on every byte: most lines of a record contain no bracket, quote or
+    /// marker, and Chinese text is most of its bytes.
     fn run(source: &str) -> Prescan {
         let bytes = source.as_bytes();
-        let mut scan = Prescan::default();
-        let mut depth: usize = 0;
-        let mut line = 1;
-        let mut line_start = 0;
-        // Quote counts of the current line, as `has_odd_quotes` counts them.
-        let (mut double, mut single, mut escaped) = (0usize, 0usize, false);
-        for (index, &byte) in bytes.iter().enumerate() {
-            match byte {
-                b'\n' => {
-                    scan.odd_quotes |= double % 2 == 1 || single % 2 == 1;
-                    (double, single, escaped) = (0, 0, false);
-                    line += 1;
-                    line_start = index + 1;
-                    continue;
-                }
-                b'[' | b'{' => {
-                    depth += 1;
-                    if depth > MAX_NESTING {
-                        scan.too_deep = Some(index);
-                        return scan;
+        let mut scan = Prescan {
+            full_width: source.contains('：') || source.contains('\u{3000}'),
+            ..Prescan::default()
+        };
+        if bytes.contains(&b'[') || bytes.contains(&b'{') {
+            let mut depth: usize = 0;
+            for (index, &byte) in bytes.iter().enumerate() {
+                match byte {
+                    b'[' | b'{' => {
+                        depth += 1;
+                        if depth > MAX_NESTING {
+                            scan.too_deep = Some(index);
+                            return scan;
+                        }
                     }
+                    b']' | b'}' => depth = depth.saturating_sub(1),
+                    _ => {}
                 }
-                b']' | b'}' => depth = depth.saturating_sub(1),
-                b'"' if !escaped => double += 1,
-                // Two single quotes inside single-quoted text stand for one,
-                // so the count stays even for a text that closes on its line.
-                b'\'' => single += 1,
-                0xE3 | 0xEF => {
-                    let rest = &bytes[index..];
-                    scan.full_width |= rest.starts_with("：".as_bytes())
-                        || rest.starts_with("\u{3000}".as_bytes());
-                }
-                b'<' | b'|' | b'=' | b'>' if index == line_start => {
-                    let text = &source[index..];
-                    let text = text.split('\n').next().unwrap_or(text);
-                    if is_conflict_marker(text) {
-                        let first = scan.conflict.map_or(line, |(first, _)| first);
-                        scan.conflict = Some((first, line));
-                    }
-                }
-                _ => {}
             }
-            escaped = byte == b'\\' && !escaped;
         }
-        scan.odd_quotes |= double % 2 == 1 || single % 2 == 1;
+        let quoted = bytes.contains(&b'"') || bytes.contains(&b'\'');
+        for (index, line) in source.split('\n').enumerate() {
+            if matches!(line.as_bytes().first(), Some(b'<' | b'|' | b'=' | b'>'))
+                && is_conflict_marker(line)
+            {
+                let number = index + 1;
+                let first = scan.conflict.map_or(number, |(first, _)| first);
+                scan.conflict = Some((first, number));
+            }
+            if quoted && !scan.odd_quotes {
+                scan.odd_quotes = odd_quote_count(line.as_bytes());
+            }
+        }
         scan
     }
+}
+
+/// Returns whether `line` has an odd number of `"` that no backslash
+/// escapes, or an odd number of `'`. Two single quotes inside single-quoted
+/// text stand for one, so the count stays even for a text that closes on its line.
+fn odd_quote_count(line: &[u8]) -> bool {
+    let (mut double, mut single, mut escaped) = (0usize, 0usize, false);
+    for &byte in line {
+        match byte {
+            b'"' if !escaped => double += 1,
+            b'\'' => single += 1,
+            _ => {}
+        }
+        escaped = byte == b'\\' && !escaped;
+    }
+    double % 2 == 1 || single % 2 == 1
 }
 
 /// Returns the line and column of the character at byte `offset`.
@@ -942,6 +949,87 @@ fn named(key_path: &str) -> Text {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The scan as one match on every byte, which [`Prescan::run`] must agree with.
+    fn prescan_bytewise(source: &str) -> Prescan {
+        let bytes = source.as_bytes();
+        let mut scan = Prescan::default();
+        let mut depth: usize = 0;
+        let mut line = 1;
+        let mut line_start = 0;
+        // Quote counts of the current line, as `has_odd_quotes` counts them.
+        let (mut double, mut single, mut escaped) = (0usize, 0usize, false);
+        for (index, &byte) in bytes.iter().enumerate() {
+            match byte {
+                b'\n' => {
+                    scan.odd_quotes |= double % 2 == 1 || single % 2 == 1;
+                    (double, single, escaped) = (0, 0, false);
+                    line += 1;
+                    line_start = index + 1;
+                    continue;
+                }
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > MAX_NESTING {
+                        scan.too_deep = Some(index);
+                        return scan;
+                    }
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                b'"' if !escaped => double += 1,
+                // Two single quotes inside single-quoted text stand for one,
+                // so the count stays even for a text that closes on its line.
+                b'\'' => single += 1,
+                0xE3 | 0xEF => {
+                    let rest = &bytes[index..];
+                    scan.full_width |= rest.starts_with("：".as_bytes())
+                        || rest.starts_with("\u{3000}".as_bytes());
+                }
+                b'<' | b'|' | b'=' | b'>' if index == line_start => {
+                    let text = &source[index..];
+                    let text = text.split('\n').next().unwrap_or(text);
+                    if is_conflict_marker(text) {
+                        let first = scan.conflict.map_or(line, |(first, _)| first);
+                        scan.conflict = Some((first, line));
+                    }
+                }
+                _ => {}
+            }
+            escaped = byte == b'\\' && !escaped;
+        }
+        scan.odd_quotes |= double % 2 == 1 || single % 2 == 1;
+        scan
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn prescan_matches_bytewise_scan(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "<<<<<<< ours", "=======", ">>>>>>> theirs", "||||||| base", "<<<", "\n",
+                    "\r\n", "[", "{", "]", "}", "\"", "'", "\\", "：", "\u{3000}", "、",
+                    "a", " ", "中", "key: ",
+                ]),
+                0..120,
+            )
+        ) {
+            let source = parts.concat();
+            let fast = Prescan::run(&source);
+            let bytewise = prescan_bytewise(&source);
+            proptest::prop_assert_eq!(fast.too_deep, bytewise.too_deep);
+            if bytewise.too_deep.is_none() {
+                proptest::prop_assert_eq!(fast.conflict, bytewise.conflict);
+                proptest::prop_assert_eq!(fast.odd_quotes, bytewise.odd_quotes);
+                proptest::prop_assert_eq!(fast.full_width, bytewise.full_width);
+            }
+        }
+    }
+
+    #[test]
+    fn prescan_finds_deep_nesting() {
+        let source = format!("a: {}", "[".repeat(MAX_NESTING + 1));
+        assert_eq!(Prescan::run(&source).too_deep, Some(3 + MAX_NESTING));
+    }
 
     fn diagnose(source: &str) -> Diagnostic {
         *parse(Path::new("x.yaml"), source).unwrap_err()
