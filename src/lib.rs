@@ -8,6 +8,7 @@ pub mod cli;
 pub mod date;
 pub mod decode;
 pub mod diagnostic;
+pub mod digest;
 pub mod emit;
 pub mod error;
 pub mod explain;

@@ -54,6 +54,8 @@ pub trait Sink: Sync {
 #[derive(Debug, Default)]
 pub struct Memo {
     files: HashMap<String, (u128, Stamp)>,
+    /// The marker that build left in the output folder.
+    marker: Option<MarkerIdentity>,
 }
 
 impl Memo {
@@ -66,16 +68,28 @@ impl Memo {
 
     /// Builds the memo of a committed build from the data hash of each file
     /// and the stamps the staging recorded.
-    pub fn new(data: Vec<(String, u128)>, stamps: &HashMap<String, Stamp>) -> Memo {
+    pub fn new(data: Vec<(String, u128)>, committed: &Committed) -> Memo {
         let files = data
             .into_iter()
             .filter_map(|(file, hash)| {
-                let stamp = *stamps.get(&file)?;
+                let stamp = *committed.stamps.get(&file)?;
                 Some((file, (hash, stamp)))
             })
             .collect();
-        Memo { files }
+        Memo {
+            files,
+            marker: committed.marker,
+        }
     }
+}
+
+/// What a committed build left in the output folder.
+#[derive(Debug)]
+pub struct Committed {
+    /// The stamp of every file written.
+    stamps: HashMap<String, Stamp>,
+    /// The marker written.
+    marker: Option<MarkerIdentity>,
 }
 
 /// A plain folder: every file is written, whatever was there before.
@@ -91,6 +105,15 @@ impl Sink for Path {
         }
         fs::write(&path, bytes).map_err(|error| Error::io(&path, error))
     }
+}
+
+/// The size and modification time of a marker, which tell one marker
+/// from another written later.
+type MarkerIdentity = (u64, SystemTime);
+
+fn marker_identity(folder: &Path) -> Option<MarkerIdentity> {
+    let metadata = fs::metadata(folder.join(MARKER)).ok()?;
+    Some((metadata.len(), metadata.modified().ok()?))
 }
 
 /// The content hash and size of one written file, recorded in the marker to
@@ -111,6 +134,9 @@ pub struct Staging {
     known: HashMap<String, Listed>,
     /// Files of the output folder as its marker lists them, read when first needed.
     current: OnceLock<HashMap<String, Stamp>>,
+    /// Whether the output folder's marker is still the one the memo's build
+    /// wrote, so that it lists exactly the stamps that the memo gives.
+    current_is_memo: bool,
     written: Mutex<Vec<(String, Stamp)>>,
     /// Whether files that the last build did not write are to be deleted.
     force: bool,
@@ -167,6 +193,7 @@ impl Staging {
             out: out.to_path_buf(),
             known,
             current: OnceLock::new(),
+            current_is_memo: false,
             written: Mutex::new(Vec::new()),
             force,
             unmasked: false,
@@ -182,6 +209,13 @@ impl Staging {
         self
     }
 
+    /// Trusts the output folder to hold what `memo` describes when its
+    /// marker is still `marker`, the one that the memo's build wrote.
+    pub fn written_by(mut self, memo: &Memo) -> Staging {
+        self.current_is_memo = memo.marker.is_some() && marker_identity(&self.out) == memo.marker;
+        self
+    }
+
     /// Reports each file written or taken over to `progress`.
     pub fn with_progress(mut self, progress: Arc<Progress>) -> Staging {
         self.progress = Some(progress);
@@ -190,8 +224,8 @@ impl Staging {
 
     /// Replaces the output folder with the spare folder, after deleting the
     /// files this build did not write and listing the ones it did in the marker.
-    /// Returns the stamp of every file written.
-    pub fn commit(self) -> Result<HashMap<String, Stamp>, Error> {
+    /// Returns the stamp of every file written and the marker.
+    pub fn commit(self) -> Result<Committed, Error> {
         let mut written = self
             .written
             .into_inner()
@@ -222,7 +256,10 @@ impl Staging {
                 fs::remove_dir_all(&self.dir).map_err(|error| Error::io(&self.dir, error))?;
             }
         }
-        Ok(written.into_iter().collect())
+        Ok(Committed {
+            stamps: written.into_iter().collect(),
+            marker: marker_identity(&self.out),
+        })
     }
 
     /// Leaves the spare folder after a failed build. It has no marker any
@@ -251,14 +288,17 @@ impl Sink for Staging {
 
     fn keep(&self, relative: &str, stamp: Stamp) -> Result<bool, Error> {
         // The output folder must still contain what the last build wrote,
-        // because another build, with other options, may have replaced it since.
-        let current = self.current.get_or_init(|| {
-            fs::read_to_string(self.out.join(MARKER))
-                .map(|listing| parse_marker(&listing))
-                .unwrap_or_default()
-        });
-        if current.get(relative) != Some(&stamp) {
-            return Ok(false);
+        // because another build, with other options, may have replaced it
+        // since. Its marker tells, unless it is the marker that build wrote.
+        if !self.current_is_memo {
+            let current = self.current.get_or_init(|| {
+                fs::read_to_string(self.out.join(MARKER))
+                    .map(|listing| parse_marker(&listing))
+                    .unwrap_or_default()
+            });
+            if current.get(relative) != Some(&stamp) {
+                return Ok(false);
+            }
         }
         if self.holds(relative, stamp) {
             self.record(relative, stamp);

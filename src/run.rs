@@ -252,6 +252,10 @@ pub(crate) fn build_site(
     let staging = Staging::create(&arguments.out, arguments.force)?
         .with_progress(Arc::clone(&progress))
         .unmasked(arguments.unmasked);
+    let staging = match &session {
+        Some(session) => staging.written_by(&session.memo),
+        None => staging,
+    };
     progress.start(Step::Write, output_count(&summary));
     let memo = session.as_ref().map(|session| &session.memo);
     let outputs = write_outputs(&summary, &render_options, &staging, memo);
@@ -263,9 +267,9 @@ pub(crate) fn build_site(
             hashes,
             changed,
         }) => {
-            let stamps = staging.commit()?;
+            let committed = staging.commit()?;
             if let Some(session) = session {
-                session.memo = Memo::new(hashes, &stamps);
+                session.memo = Memo::new(hashes, &committed);
             }
             if !printer.quiet {
                 let (out, seconds) = (arguments.out.display(), started.elapsed().as_secs_f64());

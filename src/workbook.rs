@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::fmt::Write;
+use std::hash::Hasher as _;
 use std::path::Path;
 
 use rust_xlsxwriter::{
@@ -11,10 +12,10 @@ use rust_xlsxwriter::{
     Worksheet, XlsxError,
 };
 use unicode_width::UnicodeWidthStr;
-use xxhash_rust::xxh3::Xxh3;
 
 use crate::campaign::Campaign;
 use crate::date::Date;
+use crate::digest::Digest;
 use crate::error::Error;
 use crate::record::{NEED_CODES, need_label};
 use crate::summary::{FamilyReport, Summary, UniversityReport};
@@ -162,7 +163,7 @@ pub fn province_fingerprint(summary: &Summary) -> u128 {
 }
 
 fn fingerprint(document: &Document, rows: &[Row]) -> u128 {
-    let mut hasher = Xxh3::new();
+    let mut hasher = Digest::new();
     hash_text(&mut hasher, &form_title(document.campaign));
     hash_text(&mut hasher, &document.campaign.issuer);
     hash_text(&mut hasher, document.subject);
@@ -172,21 +173,21 @@ fn fingerprint(document: &Document, rows: &[Row]) -> u128 {
             match cell {
                 Cell::Text(value) => hash_text(&mut hasher, value),
                 Cell::Number(number) => {
-                    hasher.update(&[1]);
-                    hasher.update(&number.to_le_bytes());
+                    hasher.write(&[1]);
+                    hasher.write(&number.to_le_bytes());
                 }
             }
         }
     }
-    hasher.digest128()
+    hasher.finish128()
 }
 
 /// Feeds a text with a tag and its length, so that no two different lists
 /// of cells feed the hasher the same bytes.
-fn hash_text(hasher: &mut Xxh3, text: &str) {
-    hasher.update(&[0]);
-    hasher.update(&(text.len() as u64).to_le_bytes());
-    hasher.update(text.as_bytes());
+fn hash_text(hasher: &mut Digest, text: &str) {
+    hasher.write(&[0]);
+    hasher.write(&(text.len() as u64).to_le_bytes());
+    hasher.write(text.as_bytes());
 }
 
 /// Document properties of one workbook: the campaign, a subject and a creation date.
