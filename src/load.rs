@@ -551,6 +551,11 @@ fn decode_file(
                 path,
                 &full_width::team_short_values(&team),
             ));
+            // Only the checks of the file itself read the roster: no check
+            // across records, page or workbook shows it, and a large
+            // campaign's rosters take megabytes.
+            let mut team = team;
+            team.roster = Vec::new();
             Decoded::Team(Box::new(team))
         }),
     };

@@ -100,6 +100,8 @@ pub struct Team {
     pub kind: String,
     pub leader: Leader,
     pub members: u32,
+    /// Empty in loaded records: loading drops it once the team file's own
+    /// checks have read it.
     pub roster: Vec<Member>,
 }
 
