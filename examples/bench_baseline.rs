@@ -1,15 +1,17 @@
 //! Baselines for the benchmark: the time to read every record file of a
-//! campaign, and the time to read and parse them with serde_yaml on all
-//! cores, measured the same way the tool's own runs are.
+//! campaign, the time to read and parse them with serde_yaml on all cores,
+//! and the time to create as many files as a site has in a new folder,
+//! measured the same way the tool's own runs are.
 //!
 //! ```text
 //! cargo run --release --example bench_baseline -- read|parse RECORDS_DIR
+//! cargo run --release --example bench_baseline -- create NEW_DIR FILES BYTES
 //! ```
 //!
 //! Prints the number of files and bytes; wall time, CPU time and peak memory
 //! are measured from outside, by the benchmark script.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use rayon::prelude::*;
@@ -17,8 +19,20 @@ use walkdir::WalkDir;
 
 fn main() -> ExitCode {
     let arguments: Vec<String> = std::env::args().skip(1).collect();
+    if let [mode, out, files, bytes] = arguments.as_slice()
+        && mode == "create"
+    {
+        return match (files.parse(), bytes.parse()) {
+            (Ok(files), Ok(bytes)) => create(Path::new(out), files, bytes),
+            _ => {
+                eprintln!("FILES and BYTES must be whole numbers");
+                ExitCode::from(2)
+            }
+        };
+    }
     let [mode, records] = arguments.as_slice() else {
         eprintln!("usage: bench_baseline read|parse RECORDS_DIR");
+        eprintln!("       bench_baseline create NEW_DIR FILES BYTES");
         return ExitCode::from(2);
     };
     let files: Vec<PathBuf> = WalkDir::new(records)
@@ -51,5 +65,29 @@ fn main() -> ExitCode {
         })
         .sum();
     println!("{} files, {bytes} bytes", files.len());
+    ExitCode::SUCCESS
+}
+
+/// Creates `files` files of `bytes` bytes each under `out`, spread over 150
+/// folders as a site's family pages are over its universities, on all
+/// cores. This is what any build into a new folder must do at least.
+fn create(out: &Path, files: usize, bytes: usize) -> ExitCode {
+    const FOLDERS: usize = 150;
+    for folder in 0..FOLDERS {
+        if let Err(error) = std::fs::create_dir_all(out.join(format!("u{folder:03}"))) {
+            eprintln!("could not create a folder in {}: {error}", out.display());
+            return ExitCode::FAILURE;
+        }
+    }
+    let content = vec![b'x'; bytes];
+    let failed = (0..files).into_par_iter().find_any(|index| {
+        let path = out.join(format!("u{:03}/page-{index:06}.html", index % FOLDERS));
+        std::fs::write(path, &content).is_err()
+    });
+    if failed.is_some() {
+        eprintln!("could not write a file in {}", out.display());
+        return ExitCode::FAILURE;
+    }
+    println!("{files} files of {bytes} bytes");
     ExitCode::SUCCESS
 }
