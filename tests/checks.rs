@@ -1131,6 +1131,29 @@ fn rejects_control_character_in_name() {
 }
 
 #[test]
+fn rejects_delete_and_c1_controls() {
+    // DEL, and NEL and CSI from the C1 range, which UTF-8 writes as C2 85 and C2 9B.
+    for (escape, code) in [
+        ("\\x7F", "U+007F"),
+        ("\\N", "U+0085"),
+        ("\\u009B", "U+009B"),
+    ] {
+        let run = Fixture::base()
+            .replace(
+                WANG,
+                "  name: 王某某",
+                &format!("  name: \"王某{escape}某\""),
+            )
+            .check();
+
+        assert_eq!(run.status, ERRORS, "{escape}");
+        let diagnostic = run.single();
+        diagnostic.assert_at("E002", WANG, 3, 9);
+        assert!(diagnostic.message.contains(code), "{}", diagnostic.message);
+    }
+}
+
+#[test]
 fn broken_campaign_stops_before_records() {
     let run = Fixture::base()
         .replace(CAMPAIGN, "deadline: 2020-02-20", "deadline: 2020-02-30")
