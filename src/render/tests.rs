@@ -772,3 +772,53 @@ fn overview_charts_show_universities_and_deadlines() {
     assert_eq!(select(&document, "#deadline-chart title").len(), 1);
     assert_eq!(select(&document, "#deadline-chart desc").len(), 1);
 }
+
+#[test]
+fn family_context_matches_serialized_page() {
+    let fixture = Fixture::new();
+    let summary = fixture.summary();
+    let mut with_team = 0;
+    let mut without_team = 0;
+    for masked in [true, false] {
+        let options = options(masked, None);
+        for university in &summary.universities {
+            let shared = view::family_shared(&summary, university, &options);
+            let context = shared.context().expect("shared values convert");
+            for report in &university.families {
+                let fast = view::family_context(&context, university, report, &options)
+                    .expect("family context builds");
+                let plain = view::family_context_serialized(&shared, university, report, &options)
+                    .expect("family page serializes");
+                assert_eq!(fast, plain, "{}", report.family.source.id);
+                match report.team {
+                    Some(_) => with_team += 1,
+                    None => without_team += 1,
+                }
+            }
+        }
+    }
+    assert!(with_team > 0, "no family with a team was checked");
+    assert!(without_team > 0, "no family without a team was checked");
+}
+
+#[test]
+fn escape_matches_tera_default() {
+    let cases = [
+        "",
+        "plain text",
+        "王<b>某</b>",
+        "&&amp;",
+        "\"quoted\" and 'single'",
+        "<",
+        "ends with >",
+        "a<b>c&d\"e'f",
+        "中文，没有需要转义的字符",
+    ];
+    for case in cases {
+        let mut ours = Vec::new();
+        escape_html(case, &mut ours).expect("writing to a Vec cannot fail");
+        let mut default = Vec::new();
+        tera::escape_html(case, &mut default).expect("writing to a Vec cannot fail");
+        assert_eq!(ours, default, "{case}");
+    }
+}
