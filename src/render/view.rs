@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use serde::Serialize;
-use tera::value::Key;
 use tera::{Context, Value};
 
 use super::chart::{self, BarChart, StatusChart};
@@ -217,16 +216,20 @@ struct WarningView<'a> {
     href: Option<String>,
 }
 
-/// The Attachment 1 form of one family, except `team` and `needs`, which
-/// [`family_context`] adds from the values that [`FamilyContext`] shares.
+/// The Attachment 1 form of one family. [`family_context`] fills `team` and
+/// `needs` with the Tera values that [`FamilyContext`] shares. Tera 2.4's
+/// `Value::try_from_serializable` takes such a value over as a clone, which
+/// copies a reference, instead of converting it again.
 #[derive(Serialize)]
-struct FamilyForm<'a> {
+struct FamilyForm<'a, Team, Needs> {
     id: &'a str,
     worker: &'a Worker,
     household: HouseholdView<'a>,
+    needs: Needs,
     needs_summary: Option<&'a str>,
     plan: &'a str,
     offline: Option<&'a str>,
+    team: Option<Team>,
     approval: Option<&'a Approval>,
     /// The approval date as the form prints it, such as `2020年2月17日`.
     approval_date: Option<String>,
@@ -381,13 +384,7 @@ pub(super) fn family_page_hash(
     shared.hash(&mut hasher);
     report.family.hash(&mut hasher);
     report.page.hash(&mut hasher);
-    let team = report.team.and_then(|own| {
-        university
-            .teams
-            .binary_search_by(|team| team.team.source.id.cmp(&own.source.id))
-            .ok()
-    });
-    team.hash(&mut hasher);
+    team_index(university, report).hash(&mut hasher);
     report.team_members.hash(&mut hasher);
     report.last_contact.hash(&mut hasher);
     report.days_since_contact.hash(&mut hasher);
@@ -464,35 +461,19 @@ pub(super) fn family_context(
     report: &FamilyReport,
     options: &RenderOptions,
 ) -> Result<Context, tera::Error> {
-    // A university's teams are sorted by id, and `shared.teams` follows them.
-    let team = report
-        .team
-        .and_then(|own| {
-            let index = university
-                .teams
-                .binary_search_by(|team| team.team.source.id.cmp(&own.source.id))
-                .ok()?;
-            shared.teams.get(index)
-        })
-        .cloned()
-        .unwrap_or_else(Value::none);
-    let needs: Vec<Value> = NEED_CODES
+    let team = team_index(university, report).and_then(|index| shared.teams.get(index));
+    let needs: Vec<&Value> = NEED_CODES
         .iter()
         .zip(&shared.needs)
         .map(|(code, choices)| {
             let chosen = report.family.needs.contains(code);
-            choices[usize::from(chosen)].clone()
+            &choices[usize::from(chosen)]
         })
         .collect();
-
-    let form = Value::try_from_serializable(&family_form(report, options.masked))?;
-    // A struct always serializes to a map.
-    let mut family = form.into_map().unwrap_or_default();
-    family.insert(Key::Str("team"), team);
-    family.insert(Key::Str("needs"), Value::from(needs));
+    let form = family_form(report, options.masked, team, needs);
 
     let mut context = shared.shared.clone();
-    context.insert_value("family", Value::from(family));
+    context.insert_value("family", Value::try_from_serializable(&form)?);
     Ok(context)
 }
 
@@ -510,24 +491,10 @@ pub(super) fn family_context_serialized(
         #[serde(flatten)]
         common: &'a Common<'a>,
         university: &'a UniversityView<'a>,
-        family: WholeForm<'a>,
+        family: FamilyForm<'a, &'a TeamView<'a>, Vec<NeedChoice>>,
     }
 
-    #[derive(Serialize)]
-    struct WholeForm<'a> {
-        #[serde(flatten)]
-        form: FamilyForm<'a>,
-        team: Option<&'a TeamView<'a>>,
-        needs: Vec<NeedChoice>,
-    }
-
-    let team = report.team.and_then(|own| {
-        let index = university
-            .teams
-            .binary_search_by(|team| team.team.source.id.cmp(&own.source.id))
-            .ok()?;
-        shared.teams.get(index)
-    });
+    let team = team_index(university, report).and_then(|index| shared.teams.get(index));
     let needs = NEED_CODES
         .iter()
         .map(|&code| NeedChoice {
@@ -539,12 +506,19 @@ pub(super) fn family_context_serialized(
     Context::from_serialize(&FamilyPage {
         common: &shared.common,
         university: &shared.university,
-        family: WholeForm {
-            form: family_form(report, options.masked),
-            team,
-            needs,
-        },
+        family: family_form(report, options.masked, team, needs),
     })
+}
+
+/// Returns the index of the family's team among the university's teams, or
+/// `None` when the family names no team of the university. A university's
+/// teams are sorted by id, and [`FamilyShared`] keeps their views in that order.
+fn team_index(university: &UniversityReport, report: &FamilyReport) -> Option<usize> {
+    let own = report.team?;
+    university
+        .teams
+        .binary_search_by(|team| team.team.source.id.cmp(&own.source.id))
+        .ok()
 }
 
 fn common<'a>(summary: &'a Summary, options: &RenderOptions, root: &'static str) -> Common<'a> {
@@ -662,7 +636,12 @@ fn team_view<'a>(
     }
 }
 
-fn family_form<'a>(report: &'a FamilyReport, masked: bool) -> FamilyForm<'a> {
+fn family_form<'a, Team, Needs>(
+    report: &'a FamilyReport,
+    masked: bool,
+    team: Option<Team>,
+    needs: Needs,
+) -> FamilyForm<'a, Team, Needs> {
     let family = report.family;
     let household = &family.household;
     FamilyForm {
@@ -678,9 +657,11 @@ fn family_form<'a>(report: &'a FamilyReport, masked: bool) -> FamilyForm<'a> {
             minors: household.minors,
             grades: &household.grades,
         },
+        needs,
         needs_summary: family.needs_summary.as_deref(),
         plan: &family.plan,
         offline: family.offline.as_deref(),
+        team,
         approval: family.approval.as_ref(),
         approval_date: family.approval.as_ref().map(|approval| {
             let (year, month, day) = approval.date.ymd();
