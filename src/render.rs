@@ -327,32 +327,9 @@ fn new_tera() -> Tera {
     // Every name ends with the empty suffix, so autoescaping applies to
     // every template, including an override named `x.txt`.
     tera.autoescape_on([""]);
-    tera.set_escape_fn(escape_html);
     tera.register_filter("markdown", markdown_filter);
     tera.register_filter("safe", keep_safety_filter);
     tera
-}
-
-/// Escapes `&`, `<`, `>`, `"` and `'` to the same entities as Tera 2.4's
-/// default, `tera::escape_html`, but writes each run of bytes that needs no
-/// escaping at once, where the default writes every byte by itself.
-fn escape_html(text: &str, output: &mut dyn io::Write) -> io::Result<()> {
-    let bytes = text.as_bytes();
-    let mut unwritten = 0;
-    for (index, byte) in bytes.iter().enumerate() {
-        let entity: &[u8] = match byte {
-            b'&' => b"&amp;",
-            b'<' => b"&lt;",
-            b'>' => b"&gt;",
-            b'"' => b"&quot;",
-            b'\'' => b"&#39;",
-            _ => continue,
-        };
-        output.write_all(&bytes[unwritten..index])?;
-        output.write_all(entity)?;
-        unwritten = index + 1;
-    }
-    output.write_all(&bytes[unwritten..])
 }
 
 /// Returns the override of `name` in `templates_dir` if that file exists,
