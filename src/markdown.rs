@@ -25,6 +25,29 @@ const ALLOWED_SCHEMES: [&str; 3] = ["http", "https", "mailto"];
 /// emphasis when they pair up inside one block, and a line break between
 /// two CJK characters disappears.
 pub fn render_markdown(source: &str) -> String {
+    if is_plain_line(source) {
+        return format!("<p>{source}</p>\n");
+    }
+    render_parsed(source)
+}
+
+/// Returns whether CommonMark renders `source` as one paragraph that contains
+/// the text unchanged, so that it needs no parsing. That is so when the text
+/// is not empty and has no ASCII punctuation, which every Markdown construct,
+/// entity, escape and HTML-escaped character needs. It must also have no control
+/// character, line break or tab, no byte order mark, and no whitespace
+/// other than single spaces inside it.
+fn is_plain_line(source: &str) -> bool {
+    let plain_characters = source.chars().all(|c| {
+        let whitespace = c.is_whitespace() && c != ' ';
+        !(c.is_ascii_punctuation() || c.is_control() || whitespace || c == '\u{FEFF}')
+    });
+    let trimmed = !source.starts_with(' ') && !source.ends_with(' ');
+    plain_characters && trimmed && !source.is_empty() && !source.contains("  ")
+}
+
+/// Renders Markdown as [`render_markdown`] does, always through the parser.
+fn render_parsed(source: &str) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let parsed: Vec<(Event, Range<usize>)> = Parser::new_ext(source, options)
         .into_offset_iter()
@@ -276,7 +299,52 @@ fn is_cjk(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    proptest! {
+        #[test]
+        fn plain_line_renders_as_parser_does(
+            source in "[a1郑，。（） \u{3000}\u{00A0}\u{FEFF}\u{200B}*_<&#>\\\n\t-]{0,12}"
+        ) {
+            if is_plain_line(&source) {
+                prop_assert_eq!(render_markdown(&source), render_parsed(&source));
+            }
+        }
+
+        #[test]
+        fn mostly_plain_line_renders_as_parser_does(
+            source in "[a1郑，。（）“” \u{00A0}\u{200B}\u{2014}]{0,16}"
+        ) {
+            if is_plain_line(&source) {
+                prop_assert_eq!(render_markdown(&source), render_parsed(&source));
+            }
+        }
+    }
+
+    #[test]
+    fn plain_line_skips_parser() {
+        for source in ["老人身体平稳，已按时服药。", "每周 2 次 online 辅导", "一"]
+        {
+            assert!(is_plain_line(source), "{source}");
+            assert_eq!(render_markdown(source), render_parsed(source), "{source}");
+        }
+        for source in [
+            "",
+            " 前有空格",
+            "后有空格 ",
+            "两个  空格",
+            "**加粗**",
+            "两行\n文字",
+            "a\tb",
+            "\u{3000}全角空格",
+            "1. 列表",
+            "a &amp; b",
+        ] {
+            assert!(!is_plain_line(source), "{source:?}");
+        }
+    }
 
     #[test]
     fn network_path_links_are_dropped() {

@@ -178,6 +178,10 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
                 .memo
                 .as_ref()
                 .map(|memo| data_hash(memo.templates, &shared));
+            let context = shared.context().map_err(|error| {
+                let record = format!("the family pages of university `{}`", university.name);
+                render_failed(FAMILY_TEMPLATE, &record, &error)
+            })?;
             let results: Vec<Result<PathBuf, Error>> = university
                 .families
                 .par_iter()
@@ -187,7 +191,7 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
                     let hash = |_| {
                         view::family_page_hash(shared_hash.unwrap_or_default(), university, family)
                     };
-                    let build = || view::family_page(&shared, university, family, options);
+                    let build = || view::family_context(&context, university, family, options);
                     renderer.page_with(FAMILY_TEMPLATE, &file, hash, build, || {
                         let source = &family.family.source;
                         format!("family `{}` ({})", source.id, source.path.display())
@@ -214,22 +218,23 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
         record: impl Fn() -> String,
     ) -> Result<(), Error> {
         let hash = |templates| data_hash(templates, page);
-        self.page_with(template, file, hash, || page, record)
+        let build = || Context::from_serialize(page);
+        self.page_with(template, file, hash, build, record)
     }
 
     /// Like [`Renderer::page`], for a page whose data hash `hash` works out
-    /// from the template hash without building the page, which `build` does
-    /// only when the page is rendered.
-    fn page_with<T: Serialize>(
+    /// from the template hash without building the page, and whose template
+    /// context `build` makes only when the page is rendered.
+    fn page_with(
         &self,
         template: &str,
         file: &str,
         hash: impl FnOnce(u128) -> u128,
-        build: impl FnOnce() -> T,
+        build: impl FnOnce() -> Result<Context, tera::Error>,
         record: impl Fn() -> String,
     ) -> Result<(), Error> {
         let Some(memo) = &self.memo else {
-            let html = render_page(self.tera, template, &build(), &record())?;
+            let html = render_page(self.tera, template, build, &record())?;
             return self.sink.put(file, &html);
         };
         let hash = hash(memo.templates);
@@ -238,7 +243,7 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
             None => false,
         };
         if !kept {
-            let html = render_page(self.tera, template, &build(), &record())?;
+            let html = render_page(self.tera, template, build, &record())?;
             self.sink.put(file, &html)?;
             memo.rendered.fetch_add(1, Ordering::Relaxed);
         }
@@ -368,24 +373,30 @@ fn keep_safety_filter(value: Value, _: Kwargs, _: &State) -> Value {
     value
 }
 
-/// Renders one page. `record` names what the page shows, for the error message.
-fn render_page<T: Serialize>(
+/// Renders one page from the context that `build` makes. `record` names
+/// what the page shows, for the error message.
+fn render_page(
     tera: &Tera,
     template: &str,
-    page: &T,
+    build: impl FnOnce() -> Result<Context, tera::Error>,
     record: &str,
 ) -> Result<Vec<u8>, Error> {
-    let failed = |error: tera::Error| Error::Template {
-        name: template.to_owned(),
-        message: format!("could not render {record}: {}", describe(&error)),
-    };
-    let context = Context::from_serialize(page).map_err(failed)?;
+    let failed = |error: tera::Error| render_failed(template, record, &error);
+    let context = build().map_err(failed)?;
     // Rendering into bytes skips the UTF-8 check of a String: Tera writes
     // only template text and escaped values, both UTF-8 already.
     let mut html = Vec::with_capacity(16 * 1024);
     tera.render_to(template, &context, &mut html)
         .map_err(failed)?;
     Ok(html)
+}
+
+/// Returns the error for a page of `template` that could not be rendered.
+fn render_failed(template: &str, record: &str, error: &tera::Error) -> Error {
+    Error::Template {
+        name: template.to_owned(),
+        message: format!("could not render {record}: {}", describe(error)),
+    }
 }
 
 /// Returns Tera's message followed by each of its causes.

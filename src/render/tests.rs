@@ -772,3 +772,44 @@ fn overview_charts_show_universities_and_deadlines() {
     assert_eq!(select(&document, "#deadline-chart title").len(), 1);
     assert_eq!(select(&document, "#deadline-chart desc").len(), 1);
 }
+
+#[test]
+fn family_context_matches_serialized_page() {
+    let fixture = Fixture::new();
+    let summary = fixture.summary();
+    let mut with_team = 0;
+    let mut without_team = 0;
+    for masked in [true, false] {
+        let options = options(masked, None);
+        for university in &summary.universities {
+            let shared = view::family_shared(&summary, university, &options);
+            let context = shared.context().expect("shared values convert");
+            for report in &university.families {
+                let fast = view::family_context(&context, university, report, &options)
+                    .expect("family context builds");
+                let plain = view::family_context_serialized(&shared, university, report, &options)
+                    .expect("family page serializes");
+                assert_eq!(fast, plain, "{}", report.family.source.id);
+                match report.team {
+                    Some(_) => with_team += 1,
+                    None => without_team += 1,
+                }
+            }
+        }
+    }
+    assert!(with_team > 0, "no family with a team was checked");
+    assert!(without_team > 0, "no family without a team was checked");
+}
+
+#[test]
+fn escape_writes_five_entities() {
+    let mut tera = new_tera();
+    tera.add_raw_template("page.html", "{{ value }}")
+        .expect("template parses");
+    let mut context = Context::new();
+    context.insert("value", "a&b<c>d\"e'f 中文");
+    let output = tera
+        .render("page.html", &context)
+        .expect("template renders");
+    assert_eq!(output, "a&amp;b&lt;c&gt;d&quot;e&#39;f 中文");
+}

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use serde::Serialize;
+use tera::{Context, Value};
 
 use super::chart::{self, BarChart, StatusChart};
 use super::{RenderOptions, encode_path_segment};
@@ -116,15 +117,6 @@ pub(super) struct UniversityPage<'a> {
     warnings: Vec<WarningView<'a>>,
 }
 
-/// Data of `family.html`.
-#[derive(Serialize)]
-pub(super) struct FamilyPage<'a> {
-    #[serde(flatten)]
-    common: &'a Common<'a>,
-    university: &'a UniversityView<'a>,
-    family: FamilyForm<'a>,
-}
-
 /// The views that the family pages of one university share, built once for
 /// all of them.
 #[derive(Serialize)]
@@ -133,6 +125,19 @@ pub(super) struct FamilyShared<'a> {
     university: UniversityView<'a>,
     /// The view of each of the university's teams, in the order of its teams.
     teams: Vec<TeamView<'a>>,
+}
+
+/// The template context that the family pages of one university share,
+/// converted to Tera values once. Each page then converts only its own form,
+/// and takes the shared values by cloning them, which copies a reference.
+pub(super) struct FamilyContext {
+    /// The `Common` variables and `university`.
+    shared: Context,
+    /// The value of each of the university's teams, in the order of its teams.
+    teams: Vec<Value>,
+    /// The `family.needs` entry of each service code in [`NEED_CODES`] order,
+    /// first as not chosen, then as chosen.
+    needs: Vec<[Value; 2]>,
 }
 
 /// One university's figures and links.
@@ -211,17 +216,20 @@ struct WarningView<'a> {
     href: Option<String>,
 }
 
-/// The Attachment 1 form of one family.
+/// The Attachment 1 form of one family. [`family_context`] fills `team` and
+/// `needs` with the Tera values that [`FamilyContext`] shares. Tera 2.4's
+/// `Value::try_from_serializable` takes such a value over as a clone, which
+/// copies a reference, instead of converting it again.
 #[derive(Serialize)]
-struct FamilyForm<'a> {
+struct FamilyForm<'a, Team, Needs> {
     id: &'a str,
     worker: &'a Worker,
     household: HouseholdView<'a>,
-    needs: Vec<NeedChoice>,
+    needs: Needs,
     needs_summary: Option<&'a str>,
     plan: &'a str,
     offline: Option<&'a str>,
-    team: Option<&'a TeamView<'a>>,
+    team: Option<Team>,
     approval: Option<&'a Approval>,
     /// The approval date as the form prints it, such as `2020年2月17日`.
     approval_date: Option<String>,
@@ -365,7 +373,7 @@ fn team_anchor(team_id: &str) -> String {
 /// built: `shared` is the data hash of the university's [`FamilyShared`],
 /// which contains every view a family page takes from outside its family. The
 /// family's own part is hashed from the record and the figures the summary
-/// derived from it, the same values [`family_page`] reads.
+/// derived from it, the same values [`family_context`] reads.
 pub(super) fn family_page_hash(
     shared: u128,
     university: &UniversityReport,
@@ -376,13 +384,7 @@ pub(super) fn family_page_hash(
     shared.hash(&mut hasher);
     report.family.hash(&mut hasher);
     report.page.hash(&mut hasher);
-    let team = report.team.and_then(|own| {
-        university
-            .teams
-            .binary_search_by(|team| team.team.source.id.cmp(&own.source.id))
-            .ok()
-    });
-    team.hash(&mut hasher);
+    team_index(university, report).hash(&mut hasher);
     report.team_members.hash(&mut hasher);
     report.last_contact.hash(&mut hasher);
     report.days_since_contact.hash(&mut hasher);
@@ -409,27 +411,114 @@ pub(super) fn family_shared<'a>(
     }
 }
 
-/// Builds the data of one family's Attachment 1 page.
-pub(super) fn family_page<'a>(
-    shared: &'a FamilyShared<'a>,
-    university: &'a UniversityReport,
-    report: &'a FamilyReport,
-    options: &RenderOptions,
-) -> FamilyPage<'a> {
-    // A university's teams are sorted by id, and `shared.teams` follows them.
-    let team = report.team.and_then(|own| {
-        let index = university
-            .teams
-            .binary_search_by(|team| team.team.source.id.cmp(&own.source.id))
-            .ok()?;
-        shared.teams.get(index)
-    });
+impl FamilyShared<'_> {
+    /// Converts the values that every family page of the university shows
+    /// into Tera values.
+    pub(super) fn context(&self) -> Result<FamilyContext, tera::Error> {
+        /// The variables of `family.html` other than `family`.
+        #[derive(Serialize)]
+        struct SharedVariables<'a> {
+            #[serde(flatten)]
+            common: &'a Common<'a>,
+            university: &'a UniversityView<'a>,
+        }
 
-    FamilyPage {
+        let shared = Context::from_serialize(&SharedVariables {
+            common: &self.common,
+            university: &self.university,
+        })?;
+        let teams = self
+            .teams
+            .iter()
+            .map(Value::try_from_serializable)
+            .collect::<Result<_, _>>()?;
+        let needs = NEED_CODES
+            .iter()
+            .map(|&code| {
+                let choice = |chosen| {
+                    Value::try_from_serializable(&NeedChoice {
+                        code,
+                        label: need_label(code),
+                        chosen,
+                    })
+                };
+                Ok([choice(false)?, choice(true)?])
+            })
+            .collect::<Result<_, tera::Error>>()?;
+        Ok(FamilyContext {
+            shared,
+            teams,
+            needs,
+        })
+    }
+}
+
+/// Builds the template context of one family's Attachment 1 page: the
+/// variables of `shared` plus `family`, the family's form.
+pub(super) fn family_context(
+    shared: &FamilyContext,
+    university: &UniversityReport,
+    report: &FamilyReport,
+    options: &RenderOptions,
+) -> Result<Context, tera::Error> {
+    let team = team_index(university, report).and_then(|index| shared.teams.get(index));
+    let needs: Vec<&Value> = NEED_CODES
+        .iter()
+        .zip(&shared.needs)
+        .map(|(code, choices)| {
+            let chosen = report.family.needs.contains(code);
+            &choices[usize::from(chosen)]
+        })
+        .collect();
+    let form = family_form(report, options.masked, team, needs);
+
+    let mut context = shared.shared.clone();
+    context.insert_value("family", Value::try_from_serializable(&form)?);
+    Ok(context)
+}
+
+/// Builds the context of one family's page the plain way, by serializing
+/// every view whole for the page, to check [`family_context`] against.
+#[cfg(test)]
+pub(super) fn family_context_serialized(
+    shared: &FamilyShared,
+    university: &UniversityReport,
+    report: &FamilyReport,
+    options: &RenderOptions,
+) -> Result<Context, tera::Error> {
+    #[derive(Serialize)]
+    struct FamilyPage<'a> {
+        #[serde(flatten)]
+        common: &'a Common<'a>,
+        university: &'a UniversityView<'a>,
+        family: FamilyForm<'a, &'a TeamView<'a>, Vec<NeedChoice>>,
+    }
+
+    let team = team_index(university, report).and_then(|index| shared.teams.get(index));
+    let needs = NEED_CODES
+        .iter()
+        .map(|&code| NeedChoice {
+            code,
+            label: need_label(code),
+            chosen: report.family.needs.contains(&code),
+        })
+        .collect();
+    Context::from_serialize(&FamilyPage {
         common: &shared.common,
         university: &shared.university,
-        family: family_form(report, team, options.masked),
-    }
+        family: family_form(report, options.masked, team, needs),
+    })
+}
+
+/// Returns the index of the family's team among the university's teams, or
+/// `None` when the family names no team of the university. A university's
+/// teams are sorted by id, and [`FamilyShared`] keeps their views in that order.
+fn team_index(university: &UniversityReport, report: &FamilyReport) -> Option<usize> {
+    let own = report.team?;
+    university
+        .teams
+        .binary_search_by(|team| team.team.source.id.cmp(&own.source.id))
+        .ok()
 }
 
 fn common<'a>(summary: &'a Summary, options: &RenderOptions, root: &'static str) -> Common<'a> {
@@ -547,11 +636,12 @@ fn team_view<'a>(
     }
 }
 
-fn family_form<'a>(
+fn family_form<'a, Team, Needs>(
     report: &'a FamilyReport,
-    team: Option<&'a TeamView<'a>>,
     masked: bool,
-) -> FamilyForm<'a> {
+    team: Option<Team>,
+    needs: Needs,
+) -> FamilyForm<'a, Team, Needs> {
     let family = report.family;
     let household = &family.household;
     FamilyForm {
@@ -567,14 +657,7 @@ fn family_form<'a>(
             minors: household.minors,
             grades: &household.grades,
         },
-        needs: NEED_CODES
-            .iter()
-            .map(|&code| NeedChoice {
-                code,
-                label: need_label(code),
-                chosen: family.needs.contains(&code),
-            })
-            .collect(),
+        needs,
         needs_summary: family.needs_summary.as_deref(),
         plan: &family.plan,
         offline: family.offline.as_deref(),
