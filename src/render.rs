@@ -15,6 +15,7 @@ use std::borrow::Cow;
 use std::error::Error as _;
 use std::fmt::Write as _;
 use std::fs;
+use std::hash::Hasher;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -25,10 +26,11 @@ use serde::Serialize;
 use tera::{Context, Kwargs, State, Tera, Value};
 use xxhash_rust::xxh3::Xxh3;
 
+use crate::digest::Digest;
 use crate::error::Error;
 use crate::markdown::render_markdown;
 use crate::output::{Memo, Sink};
-use crate::summary::Summary;
+use crate::summary::{Summary, UniversityReport};
 
 /// Options of page rendering.
 #[derive(Debug, Clone)]
@@ -145,64 +147,87 @@ struct Memoized<'a> {
 impl<S: Sink + ?Sized> Renderer<'_, S> {
     /// Writes every page of the site; returns the files in page order.
     fn site(&self, summary: &Summary, options: &RenderOptions) -> Result<Vec<PathBuf>, Error> {
-        let renderer = self;
-        let root = self.sink.root();
-        let mut written = Vec::new();
+        // The overview pages, the universities and the families of each are
+        // independent of each other, so they render on all cores. Collecting
+        // in order keeps the list of files deterministic, and the first
+        // failure in page order is reported, whichever thread met it.
+        let (overviews, universities) = rayon::join(
+            || self.overviews(summary, options),
+            || {
+                summary
+                    .universities
+                    .par_iter()
+                    .map(|university| self.university(summary, university, options))
+                    .collect::<Vec<_>>()
+            },
+        );
+        let mut written = overviews?;
+        for pages in universities {
+            written.extend(pages?);
+        }
+        Ok(written)
+    }
 
+    /// Writes the province overview and the status page.
+    fn overviews(&self, summary: &Summary, options: &RenderOptions) -> Result<Vec<PathBuf>, Error> {
+        let root = self.sink.root();
         let page = view::province_page(summary, options);
-        renderer.page(PROVINCE_TEMPLATE, "index.html", &page, || {
+        self.page(PROVINCE_TEMPLATE, "index.html", &page, || {
             "the province overview".to_owned()
         })?;
-        written.push(root.join("index.html"));
-
         let page = view::status_page(summary, options);
-        renderer.page(STATUS_TEMPLATE, view::STATUS_PAGE, &page, || {
+        self.page(STATUS_TEMPLATE, view::STATUS_PAGE, &page, || {
             "the status page".to_owned()
         })?;
-        written.push(root.join(view::STATUS_PAGE));
+        Ok(vec![root.join("index.html"), root.join(view::STATUS_PAGE)])
+    }
 
-        for university in &summary.universities {
-            let folder = checked_file_name(root, &university.folder)?;
+    /// Writes the page of `university` and the pages of its families.
+    fn university(
+        &self,
+        summary: &Summary,
+        university: &UniversityReport,
+        options: &RenderOptions,
+    ) -> Result<Vec<PathBuf>, Error> {
+        let root = self.sink.root();
+        let folder = checked_file_name(root, &university.folder)?;
+        let mut written = Vec::with_capacity(university.families.len() + 1);
 
-            let page = view::university_page(summary, university, options);
-            let file = format!("{folder}/index.html");
-            renderer.page(UNIVERSITY_TEMPLATE, &file, &page, || {
-                format!("university `{}`", university.name)
-            })?;
-            written.push(root.join(file));
+        let page = view::university_page(summary, university, options);
+        let file = format!("{folder}/index.html");
+        self.page(UNIVERSITY_TEMPLATE, &file, &page, || {
+            format!("university `{}`", university.name)
+        })?;
+        written.push(root.join(file));
 
-            // Family pages are independent of each other, so they render on all
-            // cores; collecting in order keeps the list of files deterministic.
-            let shared = view::family_shared(summary, university, options);
-            let shared_hash = renderer
-                .memo
-                .as_ref()
-                .map(|memo| data_hash(memo.templates, &shared));
-            let context = shared.context().map_err(|error| {
-                let record = format!("the family pages of university `{}`", university.name);
-                render_failed(FAMILY_TEMPLATE, &record, &error)
-            })?;
-            let results: Vec<Result<PathBuf, Error>> = university
-                .families
-                .par_iter()
-                .map(|family| {
-                    let name = checked_file_name(&root.join(folder), &family.page)?;
-                    let file = format!("{folder}/{name}");
-                    let hash = |_| {
-                        view::family_page_hash(shared_hash.unwrap_or_default(), university, family)
-                    };
-                    let build = || view::family_context(&context, university, family, options);
-                    renderer.page_with(FAMILY_TEMPLATE, &file, hash, build, || {
-                        let source = &family.family.source;
-                        format!("family `{}` ({})", source.id, source.path.display())
-                    })?;
-                    Ok(root.join(file))
-                })
-                .collect();
-            // The first failure in page order is reported, whichever thread met it.
-            for result in results {
-                written.push(result?);
-            }
+        let shared = view::family_shared(summary, university, options);
+        let shared_hash = self
+            .memo
+            .as_ref()
+            .map(|memo| data_hash(memo.templates, &shared));
+        let context = shared.context().map_err(|error| {
+            let record = format!("the family pages of university `{}`", university.name);
+            render_failed(FAMILY_TEMPLATE, &record, &error)
+        })?;
+        let folder_path = root.join(folder);
+        let results: Vec<Result<PathBuf, Error>> = university
+            .families
+            .par_iter()
+            .map(|family| {
+                let name = checked_file_name(&folder_path, &family.page)?;
+                let file = format!("{folder}/{name}");
+                let hash =
+                    |_| view::family_page_hash(shared_hash.unwrap_or_default(), university, family);
+                let build = || view::family_context(&context, university, family, options);
+                self.page_with(FAMILY_TEMPLATE, &file, hash, build, || {
+                    let source = &family.family.source;
+                    format!("family `{}` ({})", source.id, source.path.display())
+                })?;
+                Ok(root.join(file))
+            })
+            .collect();
+        for result in results {
+            written.push(result?);
         }
         Ok(written)
     }
@@ -258,26 +283,12 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
 /// Returns a hash of the templates and of the data a template receives,
 /// taken over its JSON form.
 fn data_hash<T: Serialize>(templates: u128, page: &T) -> u128 {
-    let mut hasher = HashWriter(Xxh3::new());
-    hasher.0.update(&templates.to_le_bytes());
+    let mut digest = Digest::new();
+    Hasher::write(&mut digest, &templates.to_le_bytes());
     // serde_json fails only on a map whose keys are not strings, and no page
     // data contains a map; this writer cannot fail either.
-    let _ = serde_json::to_writer(&mut hasher, page);
-    hasher.0.digest128()
-}
-
-/// A writer that feeds everything written to it into a hash.
-struct HashWriter(Xxh3);
-
-impl io::Write for HashWriter {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0.update(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
+    let _ = serde_json::to_writer(&mut digest, page);
+    digest.finish128()
 }
 
 /// Percent-encodes one path segment of a relative link, so that names with

@@ -380,7 +380,7 @@ pub(super) fn family_page_hash(
     report: &FamilyReport,
 ) -> u128 {
     use std::hash::Hash as _;
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut hasher = crate::digest::Digest::new();
     shared.hash(&mut hasher);
     report.family.hash(&mut hasher);
     report.page.hash(&mut hasher);
@@ -390,7 +390,7 @@ pub(super) fn family_page_hash(
     report.days_since_contact.hash(&mut hasher);
     report.overdue.hash(&mut hasher);
     report.warnings.hash(&mut hasher);
-    hasher.digest128()
+    hasher.finish128()
 }
 
 /// Builds what the family pages of `university` share.
