@@ -16,6 +16,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::SystemTime;
 
+use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_128;
 
 use crate::error::Error;
@@ -465,19 +466,21 @@ fn read_spare(dir: &Path) -> Result<SpareFolder, Error> {
     let listing = fs::read_to_string(&marker)
         .map(|listing| parse_marker(&listing))
         .unwrap_or_default();
-    let mut entries = Vec::new();
-    list_spare(dir, "", &mut entries)?;
+    let mut entries = list_spare(dir, "")?;
     // The marker is deleted before the others, whatever it contains.
     entries.retain(|entry| entry.relative != MARKER);
     Ok((listing, marked.ok(), entries))
 }
 
-/// Adds the entries below `folder`, whose path below the spare folder is
-/// `prefix`, to `entries`. Links are listed as entries, never followed. The
-/// metadata of each file is read relative to its open folder, which costs
-/// less than looking up its whole path once for every file kept later.
-fn list_spare(folder: &Path, prefix: &str, entries: &mut Vec<SpareEntry>) -> Result<(), Error> {
+/// Lists the entries below `folder`, whose path below the spare folder is
+/// `prefix`. Links are listed as entries, never followed. The metadata of
+/// each file is read relative to its open folder, which costs less than
+/// looking up its whole path once for every file kept later, and the
+/// folders inside are listed on all cores.
+fn list_spare(folder: &Path, prefix: &str) -> Result<Vec<SpareEntry>, Error> {
     let failed = |error| Error::io(folder, error);
+    let mut entries = Vec::new();
+    let mut folders = Vec::new();
     for entry in fs::read_dir(folder).map_err(failed)? {
         let entry = entry.map_err(failed)?;
         let kind = entry.file_type().map_err(failed)?;
@@ -489,7 +492,7 @@ fn list_spare(folder: &Path, prefix: &str, entries: &mut Vec<SpareEntry>) -> Res
             format!("{prefix}/{name}")
         };
         if kind.is_dir() {
-            list_spare(&entry.path(), &relative, entries)?;
+            folders.push((entry.path(), relative));
             continue;
         }
         let file = if kind.is_file() {
@@ -504,7 +507,14 @@ fn list_spare(folder: &Path, prefix: &str, entries: &mut Vec<SpareEntry>) -> Res
             file,
         });
     }
-    Ok(())
+    let inner: Vec<Result<Vec<SpareEntry>, Error>> = folders
+        .par_iter()
+        .map(|(path, relative)| list_spare(path, relative))
+        .collect();
+    for listed in inner {
+        entries.extend(listed?);
+    }
+    Ok(entries)
 }
 
 /// Deletes from the spare folder every symbolic link and every file that its
