@@ -11,7 +11,7 @@ use crate::cli::{
     Arguments, BuildArguments, CheckArguments, ColorChoice, Command, CommonArguments,
     ExplainArguments, Format, ImportArguments,
 };
-use crate::diagnostic::ALL_CHECKS;
+use crate::diagnostic::{ALL_CHECKS, Diagnostic};
 use crate::emit::{self, Style};
 use crate::error::Error;
 use crate::explain;
@@ -437,19 +437,36 @@ fn status_of(loaded: &Loaded, common: &CommonArguments) -> u8 {
 }
 
 fn print_diagnostics(loaded: &Loaded, printer: Printer) {
-    let _ = std::io::stderr()
-        .lock()
-        .write_all(diagnostics_text(loaded, printer).as_bytes());
+    // Written a window at a time, so that tens of thousands of warnings are
+    // never held as one text.
+    let mut stderr = std::io::stderr().lock();
+    for window in loaded.diagnostics.chunks(PRINT_WINDOW) {
+        for chunk in render_chunks(window, loaded, printer) {
+            let _ = stderr.write_all(chunk.as_bytes());
+        }
+    }
+    let _ = stderr.write_all(count_text(loaded, printer).as_bytes());
 }
+
+/// Diagnostics rendered at a time by [`print_diagnostics`].
+const PRINT_WINDOW: usize = 16 * DIAGNOSTIC_CHUNK;
+
+/// Diagnostics rendered together on one core.
+const DIAGNOSTIC_CHUNK: usize = 256;
 
 /// Renders every diagnostic and, unless quiet with nothing to report, the count line.
 fn diagnostics_text(loaded: &Loaded, printer: Printer) -> String {
-    // Chunks are rendered on all cores and joined in order. The diagnostics
-    // of one file can fall into two chunks, which the lock of the line
-    // cache in `SourceLines` allows.
-    let chunks: Vec<String> = loaded
-        .diagnostics
-        .par_chunks(256)
+    let mut text = render_chunks(&loaded.diagnostics, loaded, printer).concat();
+    text.push_str(&count_text(loaded, printer));
+    text
+}
+
+/// Renders `diagnostics` in chunks on all cores, returned in order. The
+/// diagnostics of one file can fall into two chunks, which the lock of the
+/// line cache in `SourceLines` allows.
+fn render_chunks(diagnostics: &[Diagnostic], loaded: &Loaded, printer: Printer) -> Vec<String> {
+    diagnostics
+        .par_chunks(DIAGNOSTIC_CHUNK)
         .map(|chunk| {
             let mut text = String::new();
             for diagnostic in chunk {
@@ -462,17 +479,19 @@ fn diagnostics_text(loaded: &Loaded, printer: Printer) -> String {
             }
             text
         })
-        .collect();
-    let mut text = chunks.concat();
-    if !printer.quiet || !loaded.diagnostics.is_empty() {
-        let line = emit::count_line(
-            loaded.error_count(),
-            loaded.warning_count(),
-            loaded.records_read,
-            printer.style.lang,
-        );
-        text.push_str(&line);
-        text.push('\n');
+        .collect()
+}
+
+/// Returns the count line, unless quiet with nothing to report.
+fn count_text(loaded: &Loaded, printer: Printer) -> String {
+    if printer.quiet && loaded.diagnostics.is_empty() {
+        return String::new();
     }
-    text
+    let line = emit::count_line(
+        loaded.error_count(),
+        loaded.warning_count(),
+        loaded.records_read,
+        printer.style.lang,
+    );
+    format!("{line}\n")
 }
