@@ -115,7 +115,7 @@ pub struct RecordCache {
     /// load, because hashing a `Path` splits it into components first.
     files: foldhash::HashMap<OsString, (FileStamp, DecodedFile)>,
     /// Every regular file under the records folder with its stamp, as a
-    /// scan just before the next load found them; that load takes it in
+    /// scan just before the next load found them. That load takes it in
     /// place of walking the folder and reading each file's metadata again.
     listing: Option<Listing>,
 }
@@ -448,9 +448,9 @@ fn list_records(entries: impl Iterator<Item = walkdir::Result<DirEntry>>, root: 
     (files, problems)
 }
 
-/// Returns the bytes of `path` with each separator made the lowest byte, so that
-/// sorting by them gives the order of a walk that visits the names of each
-/// folder in byte order: `a/z` sorts before `a-b`, as `a` comes before `a-b`.
+/// Returns the bytes of `path` with each separator made the lowest byte.
+/// Sorting by them gives the order of a walk that visits the names of each
+/// folder in byte order, so `a/z` sorts before `a-b`, as `a` comes before `a-b`.
 pub(crate) fn walk_order_key(path: &Path) -> Vec<u8> {
     let separator = |byte: u8| byte.is_ascii() && std::path::is_separator(char::from(byte));
     path.as_os_str()

@@ -84,7 +84,7 @@ impl Memo {
     }
 }
 
-/// What a committed build left in the output folder.
+/// The files and the marker that a committed build left in the output folder.
 #[derive(Debug)]
 pub struct Committed {
     /// The stamp of every file written.
@@ -210,8 +210,8 @@ impl Staging {
         self
     }
 
-    /// Trusts the output folder to hold what `memo` describes when its
-    /// marker is still `marker`, the one that the memo's build wrote.
+    /// Trusts the output folder to contain what `memo` describes when its
+    /// marker is still the one that the memo's build wrote.
     pub fn written_by(mut self, memo: &Memo) -> Staging {
         self.current_is_memo = memo.marker.is_some() && marker_identity(&self.out) == memo.marker;
         self
@@ -290,7 +290,9 @@ impl Sink for Staging {
     fn keep(&self, relative: &str, stamp: Stamp) -> Result<bool, Error> {
         // The output folder must still contain what the last build wrote,
         // because another build, with other options, may have replaced it
-        // since. Its marker tells, unless it is the marker that build wrote.
+        // since. Its marker lists what it contains. While that marker is the
+        // one the memo's build wrote, it lists the memo's stamps, so it need
+        // not be read.
         if !self.current_is_memo {
             let current = self.current.get_or_init(|| {
                 fs::read_to_string(self.out.join(MARKER))
