@@ -129,10 +129,11 @@ pub struct Listing {
 
 impl RecordCache {
     /// Gives the next load the files of a complete scan of the records
-    /// folder, one that met no unreadable folder. A load of another records
-    /// folder ignores it; either way the next load uses it up.
-    pub fn use_listing(&mut self, listing: Listing) {
-        self.listing = Some(listing);
+    /// folder, one that met no unreadable folder, or with `None` makes it
+    /// walk the folder itself. A load of another records folder ignores the
+    /// listing, and the next load uses it up whether it succeeds or not.
+    pub fn use_listing(&mut self, listing: Option<Listing>) {
+        self.listing = listing;
     }
 }
 
@@ -173,6 +174,13 @@ pub fn load_cached(
     cache: Option<&mut RecordCache>,
     progress: &Progress,
 ) -> Result<Loaded, Error> {
+    let mut cache = cache;
+    // Taken first, so that a load that stops early uses it up too: a later
+    // load must never take an older scan for a new one.
+    let listing = cache
+        .as_deref_mut()
+        .and_then(|cache| cache.listing.take())
+        .filter(|listing| listing.records == options.records);
     let mut diagnostics = Vec::new();
     let campaign = match &options.campaign {
         Some(path) => load_campaign(path, &mut diagnostics)?,
@@ -195,11 +203,6 @@ pub fn load_cached(
             records_read: 0,
         });
     }
-    let mut cache = cache;
-    let listing = cache
-        .as_deref_mut()
-        .and_then(|cache| cache.listing.take())
-        .filter(|listing| listing.records == options.records);
     let (files, stamps) = match listing {
         Some(listing) => records_of(listing),
         None => {

@@ -186,7 +186,7 @@ pub struct Session {
 impl Session {
     /// Gives the next build a scan of the records folder; see
     /// [`RecordCache::use_listing`].
-    pub fn use_listing(&mut self, listing: load::Listing) {
+    pub fn use_listing(&mut self, listing: Option<load::Listing>) {
         self.records.use_listing(listing);
     }
 }

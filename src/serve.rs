@@ -226,6 +226,7 @@ fn hand_over(
     complete: bool,
 ) {
     if !complete {
+        session.use_listing(None);
         return;
     }
     let records = &arguments.common.records;
@@ -234,10 +235,10 @@ fn hand_over(
         .filter(|(path, ..)| path.starts_with(records) && path != records)
         .map(|(path, modified, size)| (path.clone(), (*size, *modified)))
         .collect();
-    session.use_listing(Listing {
+    session.use_listing(Some(Listing {
         records: records.clone(),
         files,
-    });
+    }));
 }
 
 /// Lists the watched files, and whether every folder could be read. Polling needs no platform-specific notification

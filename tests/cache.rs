@@ -159,29 +159,43 @@ fn listed_load_matches_walked_load() {
     files.reverse();
 
     let mut cache = RecordCache::default();
-    cache.use_listing(load::Listing {
+    cache.use_listing(Some(load::Listing {
         records: dir.join("records"),
         files: files.clone(),
-    });
+    }));
     let listed = load_both(dir, AS_OF, &mut cache);
     assert_eq!(listed.records_read, common::BASE_RECORDS + 1);
 
     // The load reads the listing, not the folder: a file left out is not read.
     let li = dir.join(LI);
     files.retain(|(path, _)| *path != li);
-    cache.use_listing(load::Listing {
+    cache.use_listing(Some(load::Listing {
         records: dir.join("records"),
-        files,
-    });
+        files: files.clone(),
+    }));
     let options = options(dir, AS_OF);
     let partial = load::load_cached(&options, Some(&mut cache), &Progress::disabled()).unwrap();
     assert_eq!(partial.records_read, common::BASE_RECORDS);
 
     // A listing of another folder is ignored, and a listing serves one load.
-    cache.use_listing(load::Listing {
+    cache.use_listing(Some(load::Listing {
         records: dir.join("elsewhere"),
         files: Vec::new(),
-    });
+    }));
     let walked = load_both(dir, AS_OF, &mut cache);
     assert_eq!(walked.records_read, common::BASE_RECORDS + 1);
+
+    // A load that stops at a broken campaign file uses the listing up as well.
+    cache.use_listing(Some(load::Listing {
+        records: dir.join("records"),
+        files,
+    }));
+    let campaign = dir.join("campaign.yaml");
+    let good = fs::read_to_string(&campaign).unwrap();
+    fs::write(&campaign, "title: [").unwrap();
+    let broken = load::load_cached(&options, Some(&mut cache), &Progress::disabled()).unwrap();
+    assert_eq!(broken.records_read, 0);
+    fs::write(&campaign, good).unwrap();
+    let after = load_both(dir, AS_OF, &mut cache);
+    assert_eq!(after.records_read, common::BASE_RECORDS + 1);
 }
