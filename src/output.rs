@@ -439,14 +439,22 @@ fn remove_stale(
 
 /// The spare folder as found: its marker's stamps, when the marker was
 /// written, and every entry below it that is not a folder.
-type SpareFolder = (HashMap<String, Stamp>, Option<SystemTime>, Vec<SpareEntry>);
+type SpareFolder = (HashMap<String, Stamp>, Option<SystemTime>, SpareListing);
+
+/// The entries of the spare folder other than folders, and its folders,
+/// each listed after the folders inside it.
+#[derive(Default)]
+struct SpareListing {
+    entries: Vec<SpareEntry>,
+    folders: Vec<PathBuf>,
+}
 
 /// One entry of the spare folder, other than a folder.
 struct SpareEntry {
     /// Path below the spare folder with `/` separators.
     relative: String,
     path: PathBuf,
-    /// Size and modification time, for a regular file only.
+    /// Size and modification time, for a regular file with a UTF-8 path only.
     file: Option<(u64, Option<SystemTime>)>,
 }
 
@@ -468,10 +476,10 @@ fn read_spare(dir: &Path) -> Result<SpareFolder, Error> {
     let listing = fs::read_to_string(&marker)
         .map(|listing| parse_marker(&listing))
         .unwrap_or_default();
-    let mut entries = list_spare(dir, "")?;
+    let mut spare = list_spare(dir, "", true)?;
     // The marker is deleted before the others, whatever it contains.
-    entries.retain(|entry| entry.relative != MARKER);
-    Ok((listing, marked.ok(), entries))
+    spare.entries.retain(|entry| entry.relative != MARKER);
+    Ok((listing, marked.ok(), spare))
 }
 
 /// Lists the entries below `folder`, whose path below the spare folder is
@@ -479,14 +487,17 @@ fn read_spare(dir: &Path) -> Result<SpareFolder, Error> {
 /// each file is read relative to its open folder, which costs less than
 /// looking up its whole path once for every file kept later, and the
 /// folders inside are listed on all cores.
-fn list_spare(folder: &Path, prefix: &str) -> Result<Vec<SpareEntry>, Error> {
+fn list_spare(folder: &Path, prefix: &str, named: bool) -> Result<SpareListing, Error> {
     let failed = |error| Error::io(folder, error);
-    let mut entries = Vec::new();
+    let mut listing = SpareListing::default();
     let mut folders = Vec::new();
     for entry in fs::read_dir(folder).map_err(failed)? {
         let entry = entry.map_err(failed)?;
         let kind = entry.file_type().map_err(failed)?;
         let name = entry.file_name();
+        // Every file a build writes has a UTF-8 name, so a name that is not
+        // UTF-8 is foreign, even if its lossy text matches a listed file.
+        let named = named && name.to_str().is_some();
         let name = name.to_string_lossy();
         let relative = if prefix.is_empty() {
             name.into_owned()
@@ -494,43 +505,49 @@ fn list_spare(folder: &Path, prefix: &str) -> Result<Vec<SpareEntry>, Error> {
             format!("{prefix}/{name}")
         };
         if kind.is_dir() {
-            folders.push((entry.path(), relative));
+            folders.push((entry.path(), relative, named));
             continue;
         }
-        let file = if kind.is_file() {
+        let file = if kind.is_file() && named {
             let metadata = entry.metadata().map_err(failed)?;
             Some((metadata.len(), metadata.modified().ok()))
         } else {
             None
         };
-        entries.push(SpareEntry {
+        listing.entries.push(SpareEntry {
             relative,
             path: entry.path(),
             file,
         });
     }
-    let inner: Vec<Result<Vec<SpareEntry>, Error>> = folders
+    let inner: Vec<Result<SpareListing, Error>> = folders
         .par_iter()
-        .map(|(path, relative)| list_spare(path, relative))
+        .map(|(path, relative, named)| list_spare(path, relative, *named))
         .collect();
     for listed in inner {
-        entries.extend(listed?);
+        let listed = listed?;
+        listing.entries.extend(listed.entries);
+        listing.folders.extend(listed.folders);
     }
-    Ok(entries)
+    listing
+        .folders
+        .extend(folders.into_iter().map(|(path, ..)| path));
+    Ok(listing)
 }
 
-/// Deletes from the spare folder every symbolic link and every file that its
-/// marker does not list, so that writing into it never follows a link out of
-/// it and the swap never publishes a file no build wrote. Returns the listed
+/// Deletes from the spare folder every symbolic link, every file that its
+/// marker does not list and every empty folder, so that writing into it
+/// never follows a link out of it and the swap never publishes a file no
+/// build wrote. Returns the listed
 /// files that are there; a marker line naming anything else, such as
 /// `../file`, matches no file and is dropped.
 fn clean_spare(
     mut known: HashMap<String, Stamp>,
     marked: Option<SystemTime>,
-    entries: Vec<SpareEntry>,
+    spare: SpareListing,
 ) -> Result<HashMap<String, Listed>, Error> {
     let mut present = HashMap::default();
-    for entry in entries {
+    for entry in spare.entries {
         if let Some((len, modified)) = entry.file
             && let Some(stamp) = known.remove(&entry.relative)
         {
@@ -542,6 +559,12 @@ fn clean_spare(
         let path = &entry.path;
         fs::remove_file(path).map_err(|error| Error::io(path, error))?;
     }
+    // Folders left empty, or that were empty, would be published by the swap.
+    // A folder that still contains files stays, and a build recreates the
+    // folders it needs.
+    for folder in &spare.folders {
+        let _ = fs::remove_dir(folder);
+    }
     Ok(present)
 }
 
@@ -551,21 +574,27 @@ fn walk_error(dir: &Path, error: walkdir::Error) -> Error {
     Error::io(path, error.into())
 }
 
-/// Returns `path` below `dir` with `/` separators.
-fn relative_name(dir: &Path, path: &Path) -> String {
+/// Returns `path` below `dir` with `/` separators, and whether it is UTF-8
+/// so that the text is exact rather than lossy.
+fn relative_name(dir: &Path, path: &Path) -> (String, bool) {
     let relative = path.strip_prefix(dir).unwrap_or(path);
+    let Some(text) = relative.to_str() else {
+        let parts: Vec<String> = relative
+            .components()
+            .map(|part| part.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        return (parts.join("/"), false);
+    };
     // Walked paths are joined with the platform's separator, so where that is
     // `/` the text is already the name, which saves splitting every path.
-    if std::path::MAIN_SEPARATOR == '/'
-        && let Some(text) = relative.to_str()
-    {
-        return text.to_owned();
+    if std::path::MAIN_SEPARATOR == '/' {
+        return (text.to_owned(), true);
     }
-    let parts: Vec<String> = relative
+    let parts: Vec<&str> = relative
         .components()
-        .map(|part| part.as_os_str().to_string_lossy().into_owned())
+        .filter_map(|part| part.as_os_str().to_str())
         .collect();
-    parts.join("/")
+    (parts.join("/"), true)
 }
 
 /// Returns the folder a build writes to for `out`: `out` itself without a
@@ -671,7 +700,8 @@ fn ensure_replaceable(out: &Path, force: bool) -> Result<(), Error> {
     };
     let mut foreign: Vec<&String> = present
         .iter()
-        .filter(|file| !written.contains(file.as_str()) && *file != MARKER)
+        .filter(|(file, exact)| !*exact || (!written.contains(file.as_str()) && file != MARKER))
+        .map(|(file, _)| file)
         .collect();
     foreign.sort_unstable();
     if foreign.is_empty() {
@@ -688,8 +718,9 @@ fn ensure_replaceable(out: &Path, force: bool) -> Result<(), Error> {
 }
 
 /// Lists the files under `dir` as relative paths with `/` separators, in no
-/// particular order: a large site is listed on every build.
-fn files_under(dir: &Path) -> Result<Vec<String>, Error> {
+/// particular order: a large site is listed on every build. Each comes with
+/// whether its path is UTF-8, as every path a build writes is.
+fn files_under(dir: &Path) -> Result<Vec<(String, bool)>, Error> {
     let mut files = Vec::new();
     for entry in walkdir::WalkDir::new(dir) {
         let entry = entry.map_err(|error| walk_error(dir, error))?;

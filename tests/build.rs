@@ -301,3 +301,68 @@ fn masked_build_drops_unmasked_spare() {
         "the unmasked site is not kept as the spare folder"
     );
 }
+
+/// A base campaign with one more family whose file name contains U+FFFD,
+/// the character a name that is not UTF-8 turns into when read lossily.
+#[cfg(unix)]
+fn with_replacement_character() -> Fixture {
+    let base = Fixture::base();
+    let text = base
+        .text(WANG)
+        .replace("  name: 王某某", "  name: 王某乙")
+        .replace("  hospital: ", "  hospital: 另一");
+    base.file("records/zzu/wang\u{FFFD}.yaml", &text)
+}
+
+/// Returns `relative` inside the run's folder with the bytes of `name` as
+/// its last part, a name that is not UTF-8.
+#[cfg(unix)]
+fn raw_path(run: &common::Run, relative: &str, name: &[u8]) -> std::path::PathBuf {
+    use std::os::unix::ffi::OsStrExt as _;
+    run.path(relative).join(std::ffi::OsStr::from_bytes(name))
+}
+
+#[cfg(unix)]
+#[test]
+fn refuses_site_file_with_lossy_name() {
+    let first = with_replacement_character().run(BUILD);
+    assert_eq!(first.status, 0, "{}", first.stderr);
+    assert!(first.exists("site/zzu/wang\u{FFFD}.html"));
+    fs::write(raw_path(&first, "site/zzu", b"wang\xff.html"), "planted").unwrap();
+
+    let second = first.again(BUILD);
+    assert_eq!(second.status, 2, "{}", second.stderr);
+    assert!(second.stderr.contains("--force"), "{}", second.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn spare_file_with_lossy_name_is_deleted() {
+    let first = with_replacement_character().run(BUILD);
+    let second = first.again(BUILD);
+    assert_eq!(second.status, 0, "{}", second.stderr);
+    let page = second.path(".site.previous/zzu/wang\u{FFFD}.html");
+    let planted = raw_path(&second, ".site.previous/zzu", b"wang\x80.html");
+    fs::copy(&page, &planted).unwrap();
+    fs::write(&page, "edited by hand").unwrap();
+
+    let third = second.again(BUILD);
+    assert_eq!(third.status, 0, "{}", third.stderr);
+    let published = fs::read_to_string(third.path("site/zzu/wang\u{FFFD}.html")).unwrap();
+    assert!(published.contains("王某乙"), "{published}");
+    assert!(!raw_path(&third, "site/zzu", b"wang\x80.html").exists());
+}
+
+#[test]
+fn empty_folder_in_spare_is_not_published() {
+    let first = Fixture::base().run(BUILD);
+    let second = first.again(BUILD);
+    fs::create_dir_all(second.path(".site.previous/empty/inner")).unwrap();
+    fs::create_dir(second.path(".site.previous/zzu/empty")).unwrap();
+
+    let third = second.again(BUILD);
+    assert_eq!(third.status, 0, "{}", third.stderr);
+    assert!(!third.exists("site/empty"));
+    assert!(!third.exists("site/zzu/empty"));
+    assert!(third.exists("site/zzu/index.html"));
+}
