@@ -219,9 +219,9 @@ pub(crate) fn build_site(
     let cache = session.as_deref_mut().map(|session| &mut session.records);
     let loaded = load::load_cached(&options, cache, &progress)?;
     progress.clear();
-    print_diagnostics(&loaded, printer);
     let status = status_of(&loaded, &arguments.common);
     if status != EXIT_OK {
+        print_diagnostics(&loaded, printer);
         let stopped = match printer.style.lang {
             Lang::Zh => "错误：因为上面的错误，没有生成任何文件",
             Lang::En => "error: the build stopped because of the errors above; nothing was written",
@@ -238,18 +238,32 @@ pub(crate) fn build_site(
         return Ok(Built { status, report });
     }
 
-    let summary = Summary::build(
-        &loaded.campaign,
-        &loaded.families,
-        &loaded.teams,
-        &loaded.diagnostics,
-        loaded.as_of,
-    );
+    // Printing the diagnostics, computing the summary and preparing the
+    // spare folder are independent, so they run side by side. The printing
+    // ends before the progress bar can show again, and before an error of
+    // the spare folder is reported, so that lines never interleave.
+    let (summary, staging) = std::thread::scope(|scope| {
+        let printing = scope.spawn(|| print_diagnostics(&loaded, printer));
+        let prepared = rayon::join(
+            || {
+                Summary::build(
+                    &loaded.campaign,
+                    &loaded.families,
+                    &loaded.teams,
+                    &loaded.diagnostics,
+                    loaded.as_of,
+                )
+            },
+            || Staging::create(&arguments.out, arguments.force),
+        );
+        let _ = printing.join();
+        prepared
+    });
     let render_options = RenderOptions {
         masked: !arguments.unmasked,
         templates_dir,
     };
-    let staging = Staging::create(&arguments.out, arguments.force)?
+    let staging = staging?
         .with_progress(Arc::clone(&progress))
         .unmasked(arguments.unmasked);
     let staging = match &session {
