@@ -4,6 +4,7 @@
 //! the parser gave up. A file that parses only because such a slip turned a
 //! key into text is rejected the same way, so no key is lost silently.
 
+use memchr::{memchr2, memmem};
 use std::path::Path;
 
 use serde_yaml::Value;
@@ -125,10 +126,11 @@ impl Prescan {
     fn run(source: &str) -> Prescan {
         let bytes = source.as_bytes();
         let mut scan = Prescan {
-            full_width: source.contains('：') || source.contains('\u{3000}'),
+            full_width: memmem::find(bytes, "：".as_bytes()).is_some()
+                || memmem::find(bytes, "\u{3000}".as_bytes()).is_some(),
             ..Prescan::default()
         };
-        if bytes.contains(&b'[') || bytes.contains(&b'{') {
+        if memchr2(b'[', b'{', bytes).is_some() {
             let mut depth: usize = 0;
             for (index, &byte) in bytes.iter().enumerate() {
                 match byte {
@@ -144,7 +146,7 @@ impl Prescan {
                 }
             }
         }
-        let quoted = bytes.contains(&b'"') || bytes.contains(&b'\'');
+        let quoted = memchr2(b'"', b'\'', bytes).is_some();
         for (index, line) in source.split('\n').enumerate() {
             if matches!(line.as_bytes().first(), Some(b'<' | b'|' | b'=' | b'>'))
                 && is_conflict_marker(line)
