@@ -536,11 +536,10 @@ fn list_spare(folder: &Path, prefix: &str, named: bool) -> Result<SpareListing, 
 }
 
 /// Deletes from the spare folder every symbolic link, every file that its
-/// marker does not list and every empty folder, so that writing into it
-/// never follows a link out of it and the swap never publishes a file no
-/// build wrote. Returns the listed
-/// files that are there; a marker line naming anything else, such as
-/// `../file`, matches no file and is dropped.
+/// marker does not list and every empty folder. Writing into it then never
+/// follows a link out of it, and the swap never publishes a file no build
+/// wrote. Returns the listed files that are there. A marker line naming
+/// anything else, such as `../file`, matches no file and is dropped.
 fn clean_spare(
     mut known: HashMap<String, Stamp>,
     marked: Option<SystemTime>,

@@ -184,8 +184,8 @@ pub struct Session {
 }
 
 impl Session {
-    /// Gives the next build a scan of the records folder; see
-    /// [`RecordCache::use_listing`].
+    /// Gives the next build a scan of the records folder, as
+    /// [`RecordCache::use_listing`] does.
     pub fn use_listing(&mut self, listing: Option<load::Listing>) {
         self.records.use_listing(listing);
     }

@@ -302,8 +302,8 @@ fn masked_build_drops_unmasked_spare() {
     );
 }
 
-/// A base campaign with one more family whose file name contains U+FFFD,
-/// the character a name that is not UTF-8 turns into when read lossily.
+/// Returns the base campaign with one more family whose file name contains
+/// U+FFFD, the character a name that is not UTF-8 turns into when read lossily.
 #[cfg(unix)]
 fn with_replacement_character() -> Fixture {
     let base = Fixture::base();
