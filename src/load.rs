@@ -204,7 +204,12 @@ pub fn load_cached(
         });
     }
     let (files, stamps) = match listing {
-        Some(listing) => records_of(listing),
+        Some(listing) => {
+            // A scan of a folder that is gone lists no files, which must not
+            // pass for an empty campaign.
+            ensure_records_folder(&options.records)?;
+            records_of(listing)
+        }
         None => {
             let (files, walk_problems) = find_records(&options.records)?;
             diagnostics.extend(walk_problems);
@@ -380,13 +385,7 @@ fn records_of(listing: Listing) -> (Vec<(PathBuf, Kind)>, Option<Vec<FileStamp>>
 
 /// Lists record files in a stable order, skipping names that start with `.` or `_`.
 fn find_records(root: &Path) -> Result<Found, Error> {
-    if !root.is_dir() {
-        let message = format!(
-            "the records folder {} does not exist or is not a folder",
-            root.display()
-        );
-        return Err(Error::Usage(message));
-    }
+    ensure_records_folder(root)?;
     // Each folder at the top, usually one per university, is listed on its
     // own core. Joining the lists in name order gives the order of one walk.
     let top = WalkDir::new(root)
@@ -418,6 +417,17 @@ fn find_records(root: &Path) -> Result<Found, Error> {
         problems.extend(part_problems);
     }
     Ok((files, problems))
+}
+
+fn ensure_records_folder(root: &Path) -> Result<(), Error> {
+    if root.is_dir() {
+        return Ok(());
+    }
+    let message = format!(
+        "the records folder {} does not exist or is not a folder",
+        root.display()
+    );
+    Err(Error::Usage(message))
 }
 
 /// Picks the record files out of walked entries, turning walk errors into

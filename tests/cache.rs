@@ -199,3 +199,19 @@ fn listed_load_matches_walked_load() {
     let after = load_both(dir, AS_OF, &mut cache);
     assert_eq!(after.records_read, common::BASE_RECORDS + 1);
 }
+
+#[test]
+fn listing_of_missing_folder_is_rejected() {
+    let run = Fixture::base().run(&["check", "--as-of", AS_OF]);
+    let dir = run.dir.path();
+    fs::remove_dir_all(dir.join("records")).unwrap();
+    let mut cache = RecordCache::default();
+    cache.use_listing(Some(load::Listing {
+        records: dir.join("records"),
+        files: Vec::new(),
+    }));
+
+    let options = options(dir, AS_OF);
+    let error = load::load_cached(&options, Some(&mut cache), &Progress::disabled()).unwrap_err();
+    assert!(error.to_string().contains("does not exist"), "{error}");
+}
