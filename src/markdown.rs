@@ -28,7 +28,41 @@ pub fn render_markdown(source: &str) -> String {
     if is_plain_line(source) {
         return format!("<p>{source}</p>\n");
     }
+    if let Some(html) = render_plain_lines(source) {
+        return html;
+    }
     render_parsed(source)
+}
+
+/// Renders text of several plain lines, as [`is_plain_line`] defines them,
+/// without parsing: CommonMark makes one paragraph of them, joined by soft
+/// breaks that become line breaks, except between two CJK characters, where
+/// [`render_markdown`] drops them. Returns `None` for any other text, such
+/// as one with a blank line inside. A block scalar's final line break is
+/// allowed.
+fn render_plain_lines(source: &str) -> Option<String> {
+    let text = source.strip_suffix('\n').unwrap_or(source);
+    if !text.contains('\n') {
+        return None;
+    }
+    let mut html = String::with_capacity(text.len() + 9);
+    html.push_str("<p>");
+    let mut previous: Option<char> = None;
+    for line in text.split('\n') {
+        if !is_plain_line(line) {
+            return None;
+        }
+        if let Some(last) = previous {
+            let first = line.chars().next();
+            if !(is_cjk(last) && first.is_some_and(is_cjk)) {
+                html.push('\n');
+            }
+        }
+        html.push_str(line);
+        previous = line.chars().next_back();
+    }
+    html.push_str("</p>\n");
+    Some(html)
 }
 
 /// Returns whether CommonMark renders `source` as one paragraph that contains
@@ -320,6 +354,47 @@ mod tests {
             if is_plain_line(&source) {
                 prop_assert_eq!(render_markdown(&source), render_parsed(&source));
             }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn plain_lines_render_as_parser_does(
+            source in "[a1郑，。“— \u{3000}\u{00A0}*<&\n\t-]{0,24}"
+        ) {
+            if let Some(html) = render_plain_lines(&source) {
+                prop_assert_eq!(html, render_parsed(&source));
+            }
+        }
+
+        #[test]
+        fn mostly_plain_lines_render_as_parser_does(
+            lines in proptest::collection::vec("[a1郑，。“”— ]{1,10}", 2..6),
+            final_break in proptest::bool::ANY,
+        ) {
+            let mut source = lines.join("\n");
+            if final_break {
+                source.push('\n');
+            }
+            if let Some(html) = render_plain_lines(&source) {
+                prop_assert_eq!(html, render_parsed(&source));
+            }
+        }
+    }
+
+    #[test]
+    fn plain_lines_skip_parser() {
+        for source in [
+            "老人身体平稳，\n已按时服药。\n",
+            "每周 2 次\nonline 辅导",
+            "line one\nline two\n",
+            "郑州\nabc\n大学",
+        ] {
+            let html = render_plain_lines(source);
+            assert_eq!(html, Some(render_parsed(source)), "{source:?}");
+        }
+        for source in ["一行", "两段\n\n文字", "a\n- 列表", "前\n 有空格", "a\r\nb"] {
+            assert_eq!(render_plain_lines(source), None, "{source:?}");
         }
     }
 
