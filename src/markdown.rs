@@ -35,11 +35,11 @@ pub fn render_markdown(source: &str) -> String {
 }
 
 /// Renders text of several plain lines, as [`is_plain_line`] defines them,
-/// without parsing: CommonMark makes one paragraph of them, joined by soft
-/// breaks that become line breaks, except between two CJK characters, where
-/// [`render_markdown`] drops them. Returns `None` for any other text, such
-/// as one with a blank line inside. A block scalar's final line break is
-/// allowed.
+/// without parsing. CommonMark makes one paragraph of them, joined by soft
+/// breaks. A soft break becomes a line break, except between two CJK
+/// characters, where [`render_markdown`] drops it. Returns `None` for any
+/// other text, such as one with a blank line inside. A block scalar's final
+/// line break is allowed.
 fn render_plain_lines(source: &str) -> Option<String> {
     let text = source.strip_suffix('\n').unwrap_or(source);
     if !text.contains('\n') {
