@@ -363,10 +363,9 @@ fn records_of(listing: Listing) -> (Vec<(PathBuf, Kind)>, Option<Vec<FileStamp>>
             let Ok(relative) = path.strip_prefix(root) else {
                 return false;
             };
-            let hidden = relative.components().any(|part| {
-                let name = part.as_os_str().to_string_lossy();
-                name.starts_with('.') || name.starts_with('_')
-            });
+            let hidden = relative
+                .components()
+                .any(|part| is_hidden_name(part.as_os_str()));
             !hidden && is_yaml(path)
         })
         .map(|(path, stamp)| {
@@ -474,7 +473,13 @@ pub(crate) fn walk_order_key(path: &Path) -> Vec<u8> {
 }
 
 fn is_hidden(entry: &DirEntry) -> bool {
-    let name = entry.file_name().to_string_lossy();
+    is_hidden_name(entry.file_name())
+}
+
+/// Returns whether a file or folder of this name is skipped: its name
+/// starts with `.` or `_`.
+fn is_hidden_name(name: &OsStr) -> bool {
+    let name = name.to_string_lossy();
     name.starts_with('.') || name.starts_with('_')
 }
 

@@ -140,16 +140,7 @@ impl SourceMap {
     /// is on one line.
     pub fn written(&self, source: &str, key_path: &str) -> Option<String> {
         let (start, end) = self.places.get(key_path)?.value;
-        if start.line != end.line {
-            return None;
-        }
-        let line = source.lines().nth(start.line - 1)?;
-        let text: String = line
-            .chars()
-            .skip(start.column - 1)
-            .take(end.column.saturating_sub(start.column))
-            .collect();
-        (!text.is_empty()).then_some(text)
+        written_between(source, start, end)
     }
 
     /// Returns where saphyr-parser stopped on a syntax error, and its reason.
@@ -300,6 +291,21 @@ impl SourceMap {
         self.places.entry(path.clone()).or_insert(place);
         path
     }
+}
+
+/// Returns the text of `source` from `start` to `end`, when both are on one
+/// line and the text is not empty.
+pub(crate) fn written_between(source: &str, start: Position, end: Position) -> Option<String> {
+    if start.line != end.line {
+        return None;
+    }
+    let line = source.lines().nth(start.line - 1)?;
+    let text: String = line
+        .chars()
+        .skip(start.column - 1)
+        .take(end.column.saturating_sub(start.column))
+        .collect();
+    (!text.is_empty()).then_some(text)
 }
 
 /// Joins a parent key path and one segment with a dot.

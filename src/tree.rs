@@ -259,16 +259,7 @@ impl Spans {
     /// it is on one line, as [`SourceMap::written`](crate::locate::SourceMap::written).
     pub fn written(&self, source: &str, key_path: &str) -> Option<String> {
         let (start, end) = self.scan(key_path)?.value.positions();
-        if start.line != end.line {
-            return None;
-        }
-        let line = source.lines().nth(start.line - 1)?;
-        let text: String = line
-            .chars()
-            .skip(start.column - 1)
-            .take(end.column.saturating_sub(start.column))
-            .collect();
-        (!text.is_empty()).then_some(text)
+        crate::locate::written_between(source, start, end)
     }
 
     /// Returns the key path of every node, in document order, for tests
