@@ -80,12 +80,14 @@ fn create(out: &Path, files: usize, bytes: usize) -> ExitCode {
         }
     }
     let content = vec![b'x'; bytes];
-    let failed = (0..files).into_par_iter().find_any(|index| {
+    let failed = (0..files).into_par_iter().find_map_any(|index| {
         let path = out.join(format!("u{:03}/page-{index:06}.html", index % FOLDERS));
-        std::fs::write(path, &content).is_err()
+        std::fs::write(&path, &content)
+            .err()
+            .map(|error| (path, error))
     });
-    if failed.is_some() {
-        eprintln!("could not write a file in {}", out.display());
+    if let Some((path, error)) = failed {
+        eprintln!("could not write {}: {error}", path.display());
         return ExitCode::FAILURE;
     }
     println!("{files} files of {bytes} bytes");

@@ -129,8 +129,8 @@ pub struct Listing {
 
 impl RecordCache {
     /// Gives the next load the files of a complete scan of the records
-    /// folder, one that met no unreadable folder, or with `None` makes it
-    /// walk the folder itself. A load of another records folder ignores the
+    /// folder, one that met no unreadable folder. With `None`, the next load
+    /// walks the folder itself. A load of another records folder ignores the
     /// listing, and the next load uses it up whether it succeeds or not.
     pub fn use_listing(&mut self, listing: Option<Listing>) {
         self.listing = listing;

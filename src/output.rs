@@ -89,7 +89,7 @@ impl Memo {
 pub struct Committed {
     /// The stamp of every file written.
     stamps: HashMap<String, Stamp>,
-    /// The marker written.
+    /// The size and modification time of the marker written.
     marker: Option<MarkerIdentity>,
 }
 

@@ -267,7 +267,7 @@ fn fingerprint(watched: &[PathBuf]) -> (Fingerprint, bool) {
         }
     }
     // Fingerprints are only compared with each other, so any fixed order
-    // does; byte order of the paths is the cheapest to sort by.
+    // does. Byte order of the paths is the cheapest to sort by.
     files.sort_unstable_by(|left, right| left.0.as_os_str().cmp(right.0.as_os_str()));
     (files, complete)
 }

@@ -144,7 +144,7 @@ impl<'a> Summary<'a> {
             })
             .collect();
         // Universities are independent of each other, so their reports are
-        // made on all cores; collecting keeps the report order.
+        // made on all cores. Collecting keeps the report order.
         let universities: Vec<UniversityReport<'a>> = owned
             .into_par_iter()
             .map(|(name, own)| university_report(name, campaign, own, &warnings_by_file, as_of))

@@ -121,8 +121,8 @@ struct Prescan {
 
 impl Prescan {
     /// Scans `source` with a few searches for rare bytes rather than a match
-    /// on every byte: most lines of a record contain no bracket, quote or
-    /// marker, and Chinese text is most of its bytes.
+    /// on every byte, because most lines of a record contain no bracket,
+    /// quote or marker, and Chinese text is most of its bytes.
     fn run(source: &str) -> Prescan {
         let bytes = source.as_bytes();
         let mut scan = Prescan {

@@ -409,7 +409,7 @@ fn write_cells(
     // empty cells around the table stay unformatted.
     // NOTE: this relies on rust_xlsxwriter 0.102's constant memory mode,
     // which fixes a cell's format index when its row is flushed. The test
-    // `data_cells_formatted_columns_not` fails if that changes.
+    // `data_cells_take_column_formats` fails if that changes.
     let unformatted = Format::new();
     for column in 0..=LAST_COLUMN {
         sheet.set_column_format(column, &unformatted)?;
@@ -849,7 +849,7 @@ mod tests {
     }
 
     #[test]
-    fn data_cells_formatted_columns_not() {
+    fn data_cells_take_column_formats() {
         let fixture = fixture();
         let summary = fixture.summary();
         let folder = tempfile::tempdir().unwrap();
