@@ -15,6 +15,7 @@ use serde_yaml::{Mapping, Number, Value};
 
 use crate::diagnostic::{Part, Position};
 use crate::locate::join;
+use crate::subset;
 
 /// Nesting depth at which parsing gives up. [`SourceMap`] records no
 /// places below the same depth, and records are at most four levels deep.
@@ -103,19 +104,59 @@ enum Open {
 }
 
 /// Parses `source`, or returns `None` when the fast path cannot promise the
-/// same value as `serde_yaml::from_str::<Value>`.
+/// same value as `serde_yaml::from_str::<Value>`. Most records are read by
+/// [`subset::parse`], which knows only the YAML that records are usually
+/// written in; any other file goes through saphyr-parser.
 pub fn parse(source: &str) -> Option<Tree> {
-    let mut spans = Spans::default();
-    let mut stack: Vec<Open> = Vec::new();
-    let mut root: Option<Value> = None;
-    let mut documents = 0;
+    let mut builder = Builder::default();
+    let quick = subset::parse(source, &mut builder).and_then(|()| builder.finish());
+    #[cfg(debug_assertions)]
+    if let Some(tree) = &quick {
+        let full = parse_events(source);
+        assert_eq!(
+            full.as_ref()
+                .map(|full| format!("{:?}", (&full.value, &full.spans))),
+            Some(format!("{:?}", (&tree.value, &tree.spans))),
+            "the line parser disagrees with saphyr-parser on {source:?}"
+        );
+    }
+    quick.or_else(|| parse_events(source))
+}
+
+/// Parses `source` with saphyr-parser.
+pub(crate) fn parse_events(source: &str) -> Option<Tree> {
+    let mut builder = Builder::default();
     for event in Parser::new_from_str(source) {
         let (event, span) = event.ok()?;
+        builder.event(event, span)?;
+    }
+    builder.finish()
+}
+
+/// Turns parser events into a [`Tree`].
+#[derive(Default)]
+pub(crate) struct Builder {
+    spans: Spans,
+    stack: Vec<Open>,
+    root: Option<Value>,
+    documents: usize,
+}
+
+impl Builder {
+    /// Takes the next event, or returns `None` when the document holds
+    /// something the fast path does not handle.
+    pub(crate) fn event(&mut self, event: Event<'_>, span: Span) -> Option<()> {
+        let Builder {
+            spans,
+            stack,
+            root,
+            documents,
+        } = self;
         match event {
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
             Event::DocumentStart(_) => {
-                documents += 1;
-                if documents > 1 {
+                *documents += 1;
+                if *documents > 1 {
                     return None;
                 }
             }
@@ -138,10 +179,10 @@ pub fn parse(source: &str) -> Option<Tree> {
                     spans.keys.push_str(&text);
                     let end = u32::try_from(spans.keys.len()).ok()?;
                     *key = Some((value, Segment::Key(start, end), Range::from_span(span)?));
-                    continue;
+                    return Some(());
                 }
-                spans.push(&mut stack, span)?;
-                attach(&mut stack, &mut root, value)?;
+                spans.push(stack, span)?;
+                attach(stack, root, value)?;
             }
             Event::MappingStart(anchor, ref tag) | Event::SequenceStart(anchor, ref tag) => {
                 if anchor != 0 || tag.is_some() || stack.len() >= MAX_DEPTH {
@@ -151,7 +192,7 @@ pub fn parse(source: &str) -> Option<Tree> {
                 if let Some(Open::Mapping { key: None, .. }) = stack.last() {
                     return None;
                 }
-                let node = spans.push(&mut stack, span)?;
+                let node = spans.push(stack, span)?;
                 stack.push(if matches!(event, Event::MappingStart(..)) {
                     Open::Mapping {
                         node,
@@ -170,17 +211,22 @@ pub fn parse(source: &str) -> Option<Tree> {
                     Open::Mapping { mapping, .. } => Value::Mapping(mapping),
                     Open::Sequence { items, .. } => Value::Sequence(items),
                 };
-                attach(&mut stack, &mut root, value)?;
+                attach(stack, root, value)?;
             }
         }
+        Some(())
     }
-    if !stack.is_empty() {
-        return None;
+
+    /// Returns the document, or `None` when a mapping or sequence is still open.
+    pub(crate) fn finish(self) -> Option<Tree> {
+        if !self.stack.is_empty() {
+            return None;
+        }
+        Some(Tree {
+            value: self.root.unwrap_or(Value::Null),
+            spans: self.spans,
+        })
     }
-    Some(Tree {
-        value: root.unwrap_or(Value::Null),
-        spans,
-    })
 }
 
 /// Adds a finished value to the mapping or sequence that contains it, or
