@@ -4,7 +4,7 @@
 //! the parser gave up. A file that parses only because such a slip turned a
 //! key into text is rejected the same way, so no key is lost silently.
 
-use memchr::{memchr2, memmem};
+use memchr::{memchr, memchr2_iter, memchr3_iter, memmem, memrchr};
 use std::path::Path;
 
 use serde_yaml::Value;
@@ -130,7 +130,9 @@ impl Prescan {
                 || memmem::find(bytes, "\u{3000}".as_bytes()).is_some(),
             ..Prescan::default()
         };
-        if memchr2(b'[', b'{', bytes).is_some() {
+        // Depth can pass the limit only in a file with more opening
+        // brackets than the limit, so most files skip the walk.
+        if memchr2_iter(b'[', b'{', bytes).nth(MAX_NESTING).is_some() {
             let mut depth: usize = 0;
             for (index, &byte) in bytes.iter().enumerate() {
                 match byte {
@@ -146,37 +148,49 @@ impl Prescan {
                 }
             }
         }
-        let quoted = memchr2(b'"', b'\'', bytes).is_some();
-        for (index, line) in source.split('\n').enumerate() {
-            if matches!(line.as_bytes().first(), Some(b'<' | b'|' | b'=' | b'>'))
-                && is_conflict_marker(line)
-            {
-                let number = index + 1;
-                let first = scan.conflict.map_or(number, |(first, _)| first);
-                scan.conflict = Some((first, number));
-            }
-            if quoted && !scan.odd_quotes {
-                scan.odd_quotes = odd_quote_count(line.as_bytes());
+
+        // One search visits every line break and quote: quotes are counted
+        // per line, and each line's first byte is checked for a conflict marker.
+        let mut number = 1;
+        let mut line_start = 0;
+        let (mut double, mut single) = (0usize, 0usize);
+        for index in memchr3_iter(b'\n', b'"', b'\'', bytes) {
+            match bytes[index] {
+                b'\n' => {
+                    scan.odd_quotes |= double % 2 == 1 || single % 2 == 1;
+                    (double, single) = (0, 0);
+                    scan.mark_conflict(&source[line_start..index], number);
+                    number += 1;
+                    line_start = index + 1;
+                }
+                b'"' => {
+                    let backslashes = bytes[line_start..index]
+                        .iter()
+                        .rev()
+                        .take_while(|&&byte| byte == b'\\')
+                        .count();
+                    if backslashes % 2 == 0 {
+                        double += 1;
+                    }
+                }
+                _ => single += 1,
             }
         }
+        scan.odd_quotes |= double % 2 == 1 || single % 2 == 1;
+        scan.mark_conflict(&source[line_start..], number);
         scan
     }
-}
 
-/// Returns whether `line` has an odd number of `"` that no backslash
-/// escapes, or an odd number of `'`. Two single quotes inside single-quoted
-/// text stand for one, so the count stays even for a text that closes on its line.
-fn odd_quote_count(line: &[u8]) -> bool {
-    let (mut double, mut single, mut escaped) = (0usize, 0usize, false);
-    for &byte in line {
-        match byte {
-            b'"' if !escaped => double += 1,
-            b'\'' => single += 1,
-            _ => {}
+    /// Records line `number` as part of a merge conflict when `line` is a
+    /// conflict marker.
+    fn mark_conflict(&mut self, line: &str, number: usize) {
+        if matches!(line.as_bytes().first(), Some(b'<' | b'|' | b'=' | b'>'))
+            && is_conflict_marker(line)
+        {
+            let first = self.conflict.map_or(number, |(first, _)| first);
+            self.conflict = Some((first, number));
         }
-        escaped = byte == b'\\' && !escaped;
     }
-    double % 2 == 1 || single % 2 == 1
 }
 
 /// Returns the line and column of the character at byte `offset`.
@@ -676,18 +690,16 @@ fn slip_in_parsed(path: &Path, source: &str, scan: &Prescan) -> Option<Diagnosti
     if !scan.odd_quotes && !scan.full_width {
         return None;
     }
-    let lines: Vec<&str> = source.lines().collect();
     let open_quote = scan.odd_quotes;
-    // Every slip but a TAB involves `：` or U+3000, so other lines are skipped
-    // without splitting them into characters.
+    // Every slip but a TAB involves `：` or U+3000, so only the lines around
+    // those characters are split into characters.
     let slip = scan.full_width
-        && lines
-            .iter()
-            .filter(|line| line.contains(['：', '\u{3000}']))
+        && full_width_lines(source)
             .any(|line| find_slip(line).is_some_and(|slip| slip.kind != SlipKind::Tab));
     if !open_quote && !slip {
         return None;
     }
+    let lines: Vec<&str> = source.lines().collect();
     let map = SourceMap::build(source);
     let swallowing = map
         .multiline_quoted()
@@ -717,6 +729,25 @@ fn slip_in_parsed(path: &Path, source: &str, scan: &Prescan) -> Option<Diagnosti
         let slip = find_slip(line).filter(|slip| slip.kind != SlipKind::Tab)?;
         map.is_plain_line(number)
             .then(|| slip_diagnostic(path, &map, number, &slip))
+    })
+}
+
+/// Returns each line of `source` that contains `：` or U+3000, without the
+/// line break, found by searching for the two characters rather than
+/// splitting every line. A line can be returned more than once.
+fn full_width_lines(source: &str) -> impl Iterator<Item = &str> {
+    let bytes = source.as_bytes();
+    let colons = memmem::find_iter(bytes, "：".as_bytes());
+    let spaces = memmem::find_iter(bytes, "\u{3000}".as_bytes());
+    colons.chain(spaces).map(move |index| {
+        let start = memrchr(b'\n', &bytes[..index]).map_or(0, |newline| newline + 1);
+        let end = memchr(b'\n', &bytes[index..]).map_or(bytes.len(), |length| index + length);
+        let line = &source[start..end];
+        // `lines` drops a carriage return before a line break too.
+        match end < bytes.len() {
+            true => line.strip_suffix('\r').unwrap_or(line),
+            false => line,
+        }
     })
 }
 
@@ -1001,6 +1032,28 @@ mod tests {
         }
         scan.odd_quotes |= double % 2 == 1 || single % 2 == 1;
         scan
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn full_width_lines_match_filter(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec!["\n", "\r\n", "\r", "：", "\u{3000}", "a", "中", " "]),
+                0..60,
+            )
+        ) {
+            let source = parts.concat();
+            let mut found: Vec<&str> = full_width_lines(&source).collect();
+            found.sort_unstable();
+            found.dedup();
+            let mut expected: Vec<&str> = source
+                .lines()
+                .filter(|line| line.contains(['：', '\u{3000}']))
+                .collect();
+            expected.sort_unstable();
+            expected.dedup();
+            proptest::prop_assert_eq!(found, expected);
+        }
     }
 
     proptest::proptest! {
