@@ -8,9 +8,11 @@
 //! syntax error, an anchor, a tag, a duplicate key or a second document,
 //! returns `None`, and the caller parses the file with serde_yaml instead.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+use serde_yaml::mapping::Entry;
 use serde_yaml::{Mapping, Number, Value};
 
 use crate::diagnostic::{Part, Position};
@@ -165,7 +167,6 @@ impl Builder {
                 if anchor != 0 || tag.is_some() {
                     return None;
                 }
-                let value = resolve_scalar(&text, style)?;
                 if let Some(Open::Mapping {
                     key: key @ None, ..
                 }) = stack.last_mut()
@@ -178,9 +179,11 @@ impl Builder {
                     let start = u32::try_from(spans.keys.len()).ok()?;
                     spans.keys.push_str(&text);
                     let end = u32::try_from(spans.keys.len()).ok()?;
+                    let value = resolve_scalar(text, style)?;
                     *key = Some((value, Segment::Key(start, end), Range::from_span(span)?));
                     return Some(());
                 }
+                let value = resolve_scalar(text, style)?;
                 spans.push(stack, span)?;
                 attach(stack, root, value)?;
             }
@@ -239,10 +242,12 @@ fn attach(stack: &mut [Open], root: &mut Option<Value>, value: Value) -> Option<
             let (key, _, _) = key.take()?;
             // serde_yaml rejects a key that equals an earlier one as a value,
             // such as `1` and `0x1`.
-            if mapping.contains_key(&key) {
-                return None;
+            match mapping.entry(key) {
+                Entry::Vacant(entry) => {
+                    entry.insert(value);
+                }
+                Entry::Occupied(_) => return None,
             }
-            mapping.insert(key, value);
         }
     }
     Some(())
@@ -422,11 +427,11 @@ const MAX_SCANNED_LOOKUPS: usize = 4;
 
 /// Returns the value of a scalar as serde_yaml 0.9 reads it, or `None` for
 /// an integer that serde_yaml rejects because it needs 128 bits.
-fn resolve_scalar(text: &str, style: ScalarStyle) -> Option<Value> {
+fn resolve_scalar(text: Cow<'_, str>, style: ScalarStyle) -> Option<Value> {
     if style != ScalarStyle::Plain {
-        return Some(Value::String(text.to_owned()));
+        return Some(Value::String(text.into_owned()));
     }
-    plain_scalar(text)
+    plain_scalar(&text)
 }
 
 /// Reads a plain scalar by the rules of serde_yaml 0.9 (`de.rs`,
