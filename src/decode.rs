@@ -220,17 +220,20 @@ impl<'s> Decoder<'s> {
     /// Returns the text at `key`; `None` when it is absent or blank.
     pub fn optional_text(&mut self, map: &Mapping, path: &str, field: &Field) -> Option<String> {
         let value = map.get(field.key)?;
-        let key_path = join(path, field.key);
+        // The key path is joined only when it is used, because most texts
+        // need no message and a record has dozens of them.
+        let key_path = || join(path, field.key);
         let text = match value {
-            Value::Number(_) => self.written(&key_path).or_else(|| scalar_text(value)),
+            Value::Number(_) => self.written(&key_path()).or_else(|| scalar_text(value)),
             _ => scalar_text(value),
         };
         match text {
             Some(text) if text.trim().is_empty() => None,
-            Some(text) if self.has_control_character(&key_path, field, &text) => None,
+            Some(text) if self.has_control_character(key_path, field, &text) => None,
             Some(text) => Some(text),
             None if value.is_null() => None,
             None => {
+                let key_path = key_path();
                 let found = describe(value);
                 let message = Text::new(
                     format!(
@@ -391,10 +394,10 @@ impl<'s> Decoder<'s> {
         let mut texts = Vec::new();
         let mut all_valid = true;
         for (index, item) in self.list(map, path, field).iter().enumerate() {
-            let item_path = join(&key_path, &index.to_string());
+            let item_path = || join(&key_path, &index.to_string());
             let (problem_zh, problem_en) = match item {
                 Value::String(text) if !text.trim().is_empty() => {
-                    if self.has_control_character(&item_path, field, text) {
+                    if self.has_control_character(item_path, field, text) {
                         all_valid = false;
                     } else {
                         texts.push(text.clone());
@@ -425,7 +428,7 @@ impl<'s> Decoder<'s> {
                 "每一项都用文字写，例如 [小学三年级, 初中一年级]",
                 "write each item as words, for example [小学三年级, 初中一年级]",
             );
-            self.report(checks::WRONG_TYPE, &item_path, message, hint);
+            self.report(checks::WRONG_TYPE, &item_path(), message, hint);
             all_valid = false;
         }
         all_valid.then_some(texts)
@@ -433,7 +436,12 @@ impl<'s> Decoder<'s> {
 
     /// Reports text holding a control character, which no form field has and
     /// which a terminal or browser would act on instead of showing.
-    fn has_control_character(&mut self, key_path: &str, field: &Field, text: &str) -> bool {
+    fn has_control_character(
+        &mut self,
+        key_path: impl FnOnce() -> String,
+        field: &Field,
+        text: &str,
+    ) -> bool {
         // Control characters are U+0000 to U+001F, U+007F and U+0080 to
         // U+009F, whose UTF-8 starts with byte C2. One pass over the bytes
         // without an early exit, which compilers turn into vector
@@ -454,6 +462,7 @@ impl<'s> Decoder<'s> {
             return false;
         };
         let code = u32::from(character);
+        let key_path = key_path();
         let message = Text::new(
             format!("`{key_path}`（{}）含有控制字符 U+{code:04X}", field.label),
             format!(
@@ -465,7 +474,7 @@ impl<'s> Decoder<'s> {
             "删除这个字符；它在多数编辑器里看不见，最好把整个值重新输入一遍",
             "delete the character; it is invisible in most editors, so retype the value",
         );
-        self.report(checks::WRONG_TYPE, key_path, message, hint);
+        self.report(checks::WRONG_TYPE, &key_path, message, hint);
         true
     }
 
