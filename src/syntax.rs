@@ -149,7 +149,7 @@ impl Prescan {
             }
         }
 
-        // One search visits every line break and quote: quotes are counted
+        // One search visits every line break and quote. Quotes are counted
         // per line, and each line's first byte is checked for a conflict marker.
         let mut number = 1;
         let mut line_start = 0;

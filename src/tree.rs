@@ -107,8 +107,8 @@ enum Open {
 
 /// Parses `source`, or returns `None` when the fast path cannot promise the
 /// same value as `serde_yaml::from_str::<Value>`. Most records are read by
-/// [`subset::parse`], which knows only the YAML that records are usually
-/// written in; any other file goes through saphyr-parser.
+/// [`subset::parse`], which reads only the YAML that records are usually
+/// written in. Any other file goes through saphyr-parser.
 pub fn parse(source: &str) -> Option<Tree> {
     let mut builder = Builder::default();
     let quick = subset::parse(source, &mut builder).and_then(|()| builder.finish());
@@ -135,7 +135,7 @@ pub(crate) fn parse_events(source: &str) -> Option<Tree> {
     builder.finish()
 }
 
-/// Turns parser events into a [`Tree`].
+/// A [`Tree`] being built from parser events.
 #[derive(Default)]
 pub(crate) struct Builder {
     spans: Spans,
@@ -145,7 +145,7 @@ pub(crate) struct Builder {
 }
 
 impl Builder {
-    /// Takes the next event, or returns `None` when the document holds
+    /// Takes the next event, or returns `None` when the document contains
     /// something the fast path does not handle.
     pub(crate) fn event(&mut self, event: Event<'_>, span: Span) -> Option<()> {
         let Builder {
