@@ -436,9 +436,16 @@ fn is_entry(text: &str) -> bool {
     text == "-" || text.starts_with("- ")
 }
 
+/// Maximum key length, in characters, that saphyr-parser 0.3.4 accepts in a
+/// block mapping. Its scanner rejects a key whose `:` comes more than this
+/// many characters after the key's start, and YAML 1.2 sets the same limit
+/// for implicit keys.
+const MAX_KEY_LENGTH: usize = 1024;
+
 /// Returns the length of the key at the start of `text`, when `text` is a
 /// key line such as `size: 4` or `visits:`. Keys start with an ASCII letter
-/// or `_`, then go on with ASCII letters, digits, `_` and `-`.
+/// or `_`, then go on with ASCII letters, digits, `_` and `-`, and are at
+/// most [`MAX_KEY_LENGTH`] long.
 fn key_length(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     if !bytes.first()?.is_ascii_alphabetic() && bytes[0] != b'_' {
@@ -448,7 +455,7 @@ fn key_length(text: &str) -> Option<usize> {
         .iter()
         .position(|&byte| !(byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-')))?;
     match bytes.get(length + 1) {
-        _ if bytes[length] != b':' => None,
+        _ if bytes[length] != b':' || length > MAX_KEY_LENGTH => None,
         None | Some(b' ') => Some(length),
         Some(_) => None,
     }
@@ -621,6 +628,17 @@ mod tests {
         ] {
             assert!(!agrees(source), "{source:?}");
         }
+    }
+
+    #[test]
+    fn declines_keys_longer_than_the_limit() {
+        let longest = "k".repeat(MAX_KEY_LENGTH);
+        let too_long = "k".repeat(MAX_KEY_LENGTH + 1);
+        assert!(agrees(&format!("a: 1\n{longest}: 1\n")));
+        assert!(!agrees(&format!("a: 1\n{too_long}: 1\n")));
+        assert!(!agrees(&format!("{too_long}: 1\n")));
+        assert!(!agrees(&format!("a:\n  - {too_long}: 1\n")));
+        assert!(!agrees(&format!("a:\n  b: 1\n  {too_long}:\n")));
     }
 
     /// Pieces of record-like YAML, a few of them outside what this module

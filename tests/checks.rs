@@ -96,6 +96,18 @@ fn reads_file_with_byte_order_mark() {
     run.single().assert_at("E001", WANG, 1, 20);
 }
 
+#[test]
+fn rejects_key_longer_than_1024_characters() {
+    // YAML limits an implicit key to 1024 characters before its colon.
+    let key = "k".repeat(1025);
+    let run = Fixture::base()
+        .replace(LI, "team: zzu-01\n", &format!("{key}: 1\nteam: zzu-01\n"))
+        .check();
+
+    assert_eq!(run.status, ERRORS);
+    run.single().assert_at("E001", LI, 17, 1026);
+}
+
 // E002 wrong-type
 
 #[test]
