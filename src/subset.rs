@@ -533,11 +533,15 @@ fn plain_text(value: &str) -> Option<&str> {
 }
 
 /// Returns whether `item` is plain text that a list in brackets reads as is.
+/// An item ending in a space and `-`, such as `1 -` in `[1 -]`, is not,
+/// because saphyr-parser 0.3.4 fails on a `-` between a space and `,` or
+/// `]`. serde_yaml reads such an item as text.
 fn is_flow_plain(item: &str) -> bool {
     !item.is_empty()
         && !item.starts_with(INDICATORS)
         && !item.starts_with("- ")
         && item != "-"
+        && !item.ends_with(" -")
         && !item.contains([':', '#', '[', ']', '{', '}', '"', '\''])
 }
 
@@ -614,6 +618,10 @@ mod tests {
             "a: \"x\n  y\"\n",
             "a: [1,\n  2]\n",
             "a: [1,]\n",
+            "a: [1 -]\n",
+            "a: [初中 -, 小学]\n",
+            "a: [x  -,y]\n",
+            "a: [x - ]\n",
             "a\tb: 1\n",
             "a: 1\r\n",
             "\u{feff}a: 1\n",
@@ -696,6 +704,8 @@ mod tests {
             "\"x",
             "[a]x",
             "\"x\"y",
+            "[a -]",
+            "[a -, b]",
         ]);
         prop_oneof![30 => usual, 1 => odd].prop_map(str::to_owned)
     }
