@@ -2,6 +2,7 @@
 //! references, the same worker twice, page names that collide, team sizes
 //! and unlisted universities. Each runs in linear time over hash maps.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use foldhash::HashMap;
@@ -10,7 +11,7 @@ use std::sync::Arc;
 
 use crate::campaign::Campaign;
 use crate::diagnostic::{self as checks, Check, Diagnostic, Text};
-use crate::record::{Family, Team, team_key};
+use crate::record::{Family, Team, team_key, team_key_of};
 use crate::summary::folder_of;
 
 /// Links of records that failed to decode. The cross-record checks use them
@@ -26,7 +27,7 @@ pub struct InvalidRecords {
 /// Runs every check that compares records with each other and with the campaign.
 pub fn check(
     families: &[Arc<Family>],
-    teams: &[Team],
+    teams: &[Arc<Team>],
     invalid: &InvalidRecords,
     campaign: &Campaign,
 ) -> Vec<Diagnostic> {
@@ -71,7 +72,7 @@ pub fn check(
 /// Teams by their matching key (see `team_key`).
 type TeamIndex<'a> = HashMap<String, Vec<&'a Team>>;
 
-fn index_teams<'a>(teams: &'a [Team], diagnostics: &mut Vec<Diagnostic>) -> TeamIndex<'a> {
+fn index_teams<'a>(teams: &'a [Arc<Team>], diagnostics: &mut Vec<Diagnostic>) -> TeamIndex<'a> {
     let mut by_id: TeamIndex<'a> = HashMap::default();
     let mut seen: HashMap<(&str, String), &Path> = HashMap::default();
     for team in teams {
@@ -122,13 +123,12 @@ fn team_references(
     for ids in ids_by_university.values_mut() {
         ids.sort_unstable();
     }
-    let linked = families
-        .iter()
-        .filter(|f| !invalid.team_ids.contains(&team_key(&f.team)));
-    for family in linked {
-        let candidates = teams
-            .get(&team_key(&family.team))
-            .map_or(&[][..], Vec::as_slice);
+    for family in families {
+        let key = team_key_of(&family.team);
+        if invalid.team_ids.contains(key.as_ref()) {
+            continue;
+        }
+        let candidates = teams.get(key.as_ref()).map_or(&[][..], Vec::as_slice);
         if candidates
             .iter()
             .any(|team| team.university == family.university)
@@ -244,10 +244,17 @@ fn family_collisions(
     campaign: &Campaign,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let mut pages: HashMap<(String, String), &Path> = HashMap::default();
+    // Universities are few, so each one's folder is looked up once.
+    let mut folders: HashMap<&str, String> = HashMap::default();
     for family in families {
-        let folder = folder_of(campaign, &family.university).to_lowercase();
-        let key = (folder, family.source.id.to_lowercase());
+        folders
+            .entry(&family.university)
+            .or_insert_with(|| folder_of(campaign, &family.university).to_lowercase());
+    }
+    let mut pages: HashMap<(&str, Cow<str>), &Path> = HashMap::default();
+    for family in families {
+        let folder = folders[family.university.as_str()].as_str();
+        let key = (folder, lowercase(&family.source.id));
         let Some(first) = pages.get(&key) else {
             pages.insert(key, &family.source.path);
             continue;
@@ -274,26 +281,26 @@ fn family_collisions(
 
 fn team_sizes(
     families: &[Arc<Family>],
-    teams: &[Team],
+    teams: &[Arc<Team>],
     invalid: &InvalidRecords,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     // Families that failed to decode count, under the id `?`, so that one
     // broken file does not make its team look too small.
-    let mut served: HashMap<(&str, String), Vec<&str>> = HashMap::default();
+    let mut served: HashMap<(&str, Cow<str>), Vec<&str>> = HashMap::default();
     let valid = families.iter().map(|family| {
-        let key = (family.university.as_str(), team_key(&family.team));
+        let key = (family.university.as_str(), team_key_of(&family.team));
         (key, family.source.id.as_str())
     });
     let broken = invalid
         .team_references
         .iter()
-        .map(|(university, team)| ((university.as_str(), team_key(team)), "?"));
+        .map(|(university, team)| ((university.as_str(), team_key_of(team)), "?"));
     for (key, family) in valid.chain(broken) {
         served.entry(key).or_default().push(family);
     }
     for team in teams {
-        let key = (team.university.as_str(), team_key(&team.source.id));
+        let key = (team.university.as_str(), team_key_of(&team.source.id));
         let ids = served.get(&key).map_or(&[][..], Vec::as_slice);
         let count = ids.len();
         if (2..=3).contains(&count) {
@@ -333,7 +340,7 @@ fn team_sizes(
 
 fn unknown_universities(
     families: &[Arc<Family>],
-    teams: &[Team],
+    teams: &[Arc<Team>],
     campaign: &Campaign,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
@@ -345,8 +352,13 @@ fn unknown_universities(
                 .iter()
                 .map(|team| (&team.university, &team.source.path)),
         );
+    let listed: foldhash::HashSet<&str> = campaign
+        .universities
+        .iter()
+        .map(|entry| entry.name.as_str())
+        .collect();
     for (university, path) in records {
-        if campaign.university(university).is_some() {
+        if listed.contains(university.as_str()) {
             continue;
         }
         let message = Text::new(
@@ -374,6 +386,19 @@ fn unknown_universities(
             message,
             hint,
         ));
+    }
+}
+
+/// Returns `text` in lowercase, borrowing it when it has no uppercase letter
+/// to change, as most record ids do.
+fn lowercase(text: &str) -> Cow<'_, str> {
+    if text
+        .bytes()
+        .all(|byte| byte.is_ascii() && !byte.is_ascii_uppercase())
+    {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.to_lowercase())
     }
 }
 

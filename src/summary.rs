@@ -2,6 +2,7 @@
 //! valid records; both the HTML pages and the workbooks read from here.
 
 use foldhash::{HashMap, HashSet};
+use std::borrow::Cow;
 use std::ffi::OsStr;
 use std::path::Path;
 use std::sync::Arc;
@@ -12,7 +13,7 @@ use serde::Serialize;
 use crate::campaign::Campaign;
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::record::{Family, Team, team_key};
+use crate::record::{Family, Team, team_key_of};
 
 /// Everything the outputs show, in report order.
 #[derive(Debug, Serialize)]
@@ -102,7 +103,7 @@ impl<'a> Summary<'a> {
     pub fn build(
         campaign: &'a Campaign,
         families: &'a [Arc<Family>],
-        teams: &'a [Team],
+        teams: &'a [Arc<Team>],
         diagnostics: &'a [Diagnostic],
         as_of: Date,
     ) -> Summary<'a> {
@@ -111,12 +112,15 @@ impl<'a> Summary<'a> {
             .iter()
             .map(|u| u.name.clone())
             .collect();
+        let listed: HashSet<&str> = names.iter().map(String::as_str).collect();
         let mut unlisted: Vec<String> = families
             .iter()
-            .map(|family| &family.university)
-            .chain(teams.iter().map(|team| &team.university))
-            .filter(|name| campaign.university(name).is_none())
-            .cloned()
+            .map(|family| family.university.as_str())
+            .chain(teams.iter().map(|team| team.university.as_str()))
+            .filter(|name| !listed.contains(name))
+            .collect::<HashSet<&str>>()
+            .into_iter()
+            .map(str::to_owned)
             .collect();
         unlisted.sort();
         unlisted.dedup();
@@ -212,7 +216,7 @@ fn warnings_by_file(diagnostics: &[Diagnostic]) -> WarningsByFile<'_> {
 fn other_warnings<'a>(
     warnings_by_file: &WarningsByFile<'a>,
     families: &[Arc<Family>],
-    teams: &[Team],
+    teams: &[Arc<Team>],
 ) -> Vec<&'a Diagnostic> {
     let records: HashSet<&OsStr> = families
         .iter()
@@ -247,15 +251,15 @@ fn university_report<'a>(
         teams: mut own_teams,
     } = own;
     own_teams.sort_by(|left, right| left.source.id.cmp(&right.source.id));
-    let team_by_id: HashMap<String, &Team> = own_teams
+    let team_by_id: HashMap<Cow<str>, &Team> = own_teams
         .iter()
-        .map(|team| (team_key(&team.source.id), *team))
+        .map(|team| (team_key_of(&team.source.id), *team))
         .collect();
     own_families.sort_by(|left, right| left.source.id.cmp(&right.source.id));
-    let mut served_by_team: HashMap<String, Vec<&'a str>> = HashMap::default();
+    let mut served_by_team: HashMap<Cow<str>, Vec<&'a str>> = HashMap::default();
     for family in &own_families {
         served_by_team
-            .entry(team_key(&family.team))
+            .entry(team_key_of(&family.team))
             .or_default()
             .push(family.source.id.as_str());
     }
@@ -269,7 +273,7 @@ fn university_report<'a>(
     let family_reports: Vec<FamilyReport<'a>> = own_families
         .iter()
         .map(|family| {
-            let team = team_by_id.get(&team_key(&family.team)).copied();
+            let team = team_by_id.get(&team_key_of(&family.team)).copied();
             let own_warnings = warnings_of(&family.source.path);
             warnings.extend_from_slice(own_warnings);
             family_report(family, team, own_warnings, campaign, as_of)
@@ -281,7 +285,7 @@ fn university_report<'a>(
         .map(|team| {
             warnings.extend_from_slice(warnings_of(&team.source.path));
             let mut served = served_by_team
-                .get(&team_key(&team.source.id))
+                .get(&team_key_of(&team.source.id))
                 .cloned()
                 .unwrap_or_default();
             served.sort_unstable();

@@ -541,7 +541,7 @@ mod tests {
     struct Fixture {
         campaign: Campaign,
         families: Vec<std::sync::Arc<Family>>,
-        teams: Vec<Team>,
+        teams: Vec<std::sync::Arc<Team>>,
     }
 
     impl Fixture {
@@ -626,8 +626,8 @@ mod tests {
             campaign: Campaign::default(),
             families: vec![third.into(), second.into(), first.into()],
             teams: vec![
-                team("郑州大学", "zzu-01", 5),
-                team("河南大学", "henu-01", 3),
+                std::sync::Arc::new(team("郑州大学", "zzu-01", 5)),
+                std::sync::Arc::new(team("河南大学", "henu-01", 3)),
             ],
         }
     }

@@ -84,7 +84,7 @@ fn team(path: &str, university: &str) -> Team {
 struct Fixture {
     campaign: Campaign,
     families: Vec<std::sync::Arc<Family>>,
-    teams: Vec<Team>,
+    teams: Vec<std::sync::Arc<Team>>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -134,7 +134,10 @@ impl Fixture {
         Fixture {
             campaign,
             families: vec![wang.into(), li.into(), other.into()],
-            teams: vec![team("records/zzu/teams/team-01.yaml", "郑州大学")],
+            teams: vec![std::sync::Arc::new(team(
+                "records/zzu/teams/team-01.yaml",
+                "郑州大学",
+            ))],
             diagnostics: vec![warning],
         }
     }
