@@ -160,7 +160,7 @@ fn run_check(arguments: &CheckArguments, printer: Printer) -> Result<u8, Error> 
             lang,
         ));
     } else {
-        print_diagnostics(&loaded, printer);
+        print_diagnostics(&loaded, printer, None);
     }
     Ok(status_of(&loaded, &arguments.common))
 }
@@ -181,6 +181,9 @@ fn run_build(arguments: &BuildArguments, printer: Printer) -> Result<u8, Error> 
 pub struct Session {
     memo: Memo,
     records: RecordCache,
+    /// Fingerprints of the diagnostics of the last build, which the next
+    /// build does not print again unless they are errors.
+    reported: Option<Fingerprints>,
 }
 
 impl Session {
@@ -219,9 +222,29 @@ pub(crate) fn build_site(
     let cache = session.as_deref_mut().map(|session| &mut session.records);
     let loaded = load::load_cached(&options, cache, &progress)?;
     progress.clear();
+    // A series of builds prints a diagnostic again only when it is an error
+    // or was not found by the last build, so that a rebuild's output shows
+    // what changed instead of every warning of the campaign.
+    let fingerprints = session
+        .as_ref()
+        .map(|_| diagnostic_fingerprints(&loaded.diagnostics));
+    let reported = session
+        .as_deref_mut()
+        .and_then(|session| session.reported.take());
+    // With `--deny-warnings` every warning stops the build as an error
+    // does, so each is printed again.
+    let earlier = reported
+        .as_ref()
+        .zip(fingerprints.as_deref())
+        .filter(|_| !arguments.common.deny_warnings);
+    if let Some(session) = session.as_deref_mut() {
+        session.reported = fingerprints
+            .as_deref()
+            .map(|found| found.iter().copied().collect());
+    }
     let status = status_of(&loaded, &arguments.common);
     if status != EXIT_OK {
-        print_diagnostics(&loaded, printer);
+        print_diagnostics(&loaded, printer, earlier);
         let stopped = match printer.style.lang {
             Lang::Zh => "错误：因为上面的错误，没有生成任何文件",
             Lang::En => "error: the build stopped because of the errors above; nothing was written",
@@ -243,7 +266,7 @@ pub(crate) fn build_site(
     // ends before the progress bar can show again, and before an error of
     // the spare folder is reported, so that lines never interleave.
     let (summary, staging) = std::thread::scope(|scope| {
-        let printing = scope.spawn(|| print_diagnostics(&loaded, printer));
+        let printing = scope.spawn(|| print_diagnostics(&loaded, printer, earlier));
         let prepared = rayon::join(
             || {
                 Summary::build(
@@ -450,14 +473,71 @@ fn status_of(loaded: &Loaded, common: &CommonArguments) -> u8 {
     }
 }
 
-fn print_diagnostics(loaded: &Loaded, printer: Printer) {
+/// Fingerprints of diagnostics, to tell one build's diagnostics from the next's.
+type Fingerprints = foldhash::HashSet<u128>;
+
+/// Returns a fingerprint of each diagnostic, at the same index: a hash of
+/// its check, file, key path, position and message.
+fn diagnostic_fingerprints(diagnostics: &[Diagnostic]) -> Vec<u128> {
+    diagnostics
+        .par_iter()
+        .map(|diagnostic| {
+            let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+            let mut text = |text: &[u8]| {
+                hasher.update(&(text.len() as u64).to_le_bytes());
+                hasher.update(text);
+            };
+            text(diagnostic.check.code.as_bytes());
+            text(diagnostic.file.as_os_str().as_encoded_bytes());
+            text(diagnostic.key_path.as_bytes());
+            text(diagnostic.message.en.as_bytes());
+            text(diagnostic.message.zh.as_bytes());
+            let (start, end) = (diagnostic.start, diagnostic.end);
+            for number in [start.line, start.column, end.line, end.column] {
+                hasher.update(&(number as u64).to_le_bytes());
+            }
+            hasher.digest128()
+        })
+        .collect()
+}
+
+/// Prints the diagnostics and the count line on stderr. With the
+/// fingerprints of the last build's diagnostics and of these, only errors
+/// and diagnostics that the last build did not find are printed, followed
+/// by a line with the number of warnings left out.
+fn print_diagnostics(loaded: &Loaded, printer: Printer, earlier: Option<(&Fingerprints, &[u128])>) {
+    let printed: Vec<&Diagnostic> = match earlier {
+        None => loaded.diagnostics.iter().collect(),
+        Some((reported, fingerprints)) => loaded
+            .diagnostics
+            .iter()
+            .zip(fingerprints)
+            .filter(|(diagnostic, fingerprint)| {
+                diagnostic.is_error() || !reported.contains(*fingerprint)
+            })
+            .map(|(diagnostic, _)| diagnostic)
+            .collect(),
+    };
     // Written a window at a time, so that tens of thousands of warnings are
     // never held as one text.
     let mut stderr = std::io::stderr().lock();
-    for window in loaded.diagnostics.chunks(PRINT_WINDOW) {
+    for window in printed.chunks(PRINT_WINDOW) {
         for chunk in render_chunks(window, loaded, printer) {
             let _ = stderr.write_all(chunk.as_bytes());
         }
+    }
+    let left_out = loaded.diagnostics.len() - printed.len();
+    if left_out > 0 {
+        let line = match printer.style.lang {
+            Lang::Zh => format!("上次生成时已显示的 {left_out} 条警告没有再次列出"),
+            Lang::En if left_out == 1 => {
+                "1 warning shown by the last build is not listed again".to_owned()
+            }
+            Lang::En => {
+                format!("{left_out} warnings shown by the last build are not listed again")
+            }
+        };
+        let _ = writeln!(stderr, "{line}");
     }
     let _ = stderr.write_all(count_text(loaded, printer).as_bytes());
 }
@@ -470,7 +550,8 @@ const DIAGNOSTIC_CHUNK: usize = 256;
 
 /// Renders every diagnostic and, unless quiet with nothing to report, the count line.
 fn diagnostics_text(loaded: &Loaded, printer: Printer) -> String {
-    let mut text = render_chunks(&loaded.diagnostics, loaded, printer).concat();
+    let all: Vec<&Diagnostic> = loaded.diagnostics.iter().collect();
+    let mut text = render_chunks(&all, loaded, printer).concat();
     text.push_str(&count_text(loaded, printer));
     text
 }
@@ -478,7 +559,7 @@ fn diagnostics_text(loaded: &Loaded, printer: Printer) -> String {
 /// Renders `diagnostics` in chunks on all cores, returned in order. The
 /// diagnostics of one file can fall into two chunks, which the lock of the
 /// line cache in `SourceLines` allows.
-fn render_chunks(diagnostics: &[Diagnostic], loaded: &Loaded, printer: Printer) -> Vec<String> {
+fn render_chunks(diagnostics: &[&Diagnostic], loaded: &Loaded, printer: Printer) -> Vec<String> {
     diagnostics
         .par_chunks(DIAGNOSTIC_CHUNK)
         .map(|chunk| {

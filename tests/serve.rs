@@ -432,6 +432,84 @@ fn serve_renders_only_changed_pages() {
     assert_eq!(changed_in_build(&server, 4), 0, "{}", server.stderr());
 }
 
+/// Returns what `serve` has printed since the `wrote` line of build number
+/// `build` (1 for the first build of `serve`).
+fn output_after_build(server: &Server, build: usize) -> String {
+    let stderr = server.stderr();
+    let mut end = 0;
+    for (number, (index, _)) in stderr.match_indices("wrote ").enumerate() {
+        if number + 1 == build {
+            end = index;
+            break;
+        }
+    }
+    let rest = &stderr[end..];
+    let line_end = rest.find('\n').map_or(rest.len(), |index| index + 1);
+    rest[line_end..].to_owned()
+}
+
+#[test]
+fn serve_prints_only_new_warnings() {
+    let fixture = Fixture::base().replace(
+        common::ZHAO,
+        "[初中二年级, 小学五年级]",
+        "[初中二年级, 小学５年级]",
+    );
+    let run = fixture.run(&["build", "--as-of", AS_OF]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let server = Server::start_in(run);
+    changed_in_build(&server, 1);
+    assert!(
+        server.stderr().contains("--> records/henu/zhao.yaml:16:19"),
+        "the first build prints every warning: {}",
+        server.stderr()
+    );
+
+    let before = server.version();
+    server.edit(
+        WANG,
+        "  address: 郑州市金水区示例路1号",
+        "  address: 郑州市金水区示例路１号",
+    );
+    server.wait_for_rebuild(before);
+    changed_in_build(&server, 2);
+    let second = output_after_build(&server, 1);
+    assert!(
+        second.contains("--> records/zzu/wang.yaml:11:12"),
+        "the new warning is printed: {second}"
+    );
+    assert!(
+        !second.contains("zhao.yaml"),
+        "the warning printed before is not: {second}"
+    );
+    assert!(
+        second.contains("1 warning shown by the last build is not listed again"),
+        "{second}"
+    );
+    assert!(
+        second.contains("0 errors and 2 warnings in 7 records"),
+        "{second}"
+    );
+
+    // A failed rebuild prints its error, still without the old warning.
+    // The broken record is not checked further, so its own warning is gone.
+    let before = server.version();
+    server.edit(WANG, "gender: 女", "gender: <女>");
+    server.wait_for_rebuild(before);
+    let started = Instant::now();
+    while !server.stderr().contains("nothing was written") {
+        assert!(started.elapsed() < REBUILD_TIMEOUT, "{}", server.stderr());
+        thread::sleep(Duration::from_millis(20));
+    }
+    let third = output_after_build(&server, 2);
+    assert!(third.contains("error[E005]"), "{third}");
+    assert!(!third.contains("warning[W007]"), "{third}");
+    assert!(
+        third.contains("1 warning shown by the last build is not listed again"),
+        "{third}"
+    );
+}
+
 #[test]
 fn serve_starts_with_invalid_records() {
     // `check` writes the files and nothing else, so no site exists yet.
