@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::fs;
+use std::hash::Hash as _;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -20,6 +21,7 @@ use crate::check;
 use crate::date::Date;
 use crate::decode::Decoder;
 use crate::diagnostic::{self as checks, Diagnostic, Position, Text};
+use crate::digest::Digest;
 use crate::emit::SourceLines;
 use crate::error::Error;
 use crate::form;
@@ -53,6 +55,9 @@ pub struct Loaded {
     /// Shared, so that collecting them copies no record and a
     /// [`RecordCache`] can hand them to the next load.
     pub families: Vec<Arc<Family>>,
+    /// A hash of each family record, at the family's index, computed when
+    /// the load had a [`RecordCache`]; empty otherwise.
+    pub family_digests: Vec<u128>,
     /// Shared as the families are.
     pub teams: Vec<Arc<Team>>,
     /// Sorted by file, line and column.
@@ -85,7 +90,8 @@ enum Kind {
 }
 
 enum Decoded {
-    Family(Arc<Family>),
+    /// The family, with a hash of the whole record when one was asked for.
+    Family(Arc<Family>, Option<u128>),
     Team(Arc<Team>),
     /// A record with errors, with what other records may refer to.
     Invalid(Option<Box<Partial>>),
@@ -266,6 +272,7 @@ pub fn load_cached(
             campaign,
             as_of,
             families: Vec::new(),
+            family_digests: Vec::new(),
             teams: Vec::new(),
             diagnostics,
             sources,
@@ -332,13 +339,14 @@ pub fn load_cached(
             {
                 return (stamp, Arc::clone(file));
             }
-            let file = decode_file(path, *kind, &campaign, as_of, options.keep_text);
+            let file = decode_file(path, *kind, &campaign, as_of, options.keep_text, cached);
             (stamp, Arc::new(file))
         })
         .collect();
     drop(previous);
 
     let mut families = Vec::with_capacity(decoded.len());
+    let mut family_digests = Vec::with_capacity(if cached { decoded.len() } else { 0 });
     let mut teams = Vec::new();
     let mut invalid = InvalidRecords::default();
     let mut excerpts: foldhash::HashMap<&OsStr, &Arc<SourceLines>> = foldhash::HashMap::default();
@@ -350,7 +358,10 @@ pub fn load_cached(
             excerpts.insert(path.as_os_str(), lines);
         }
         match &file.record {
-            Decoded::Family(family) => families.push(Arc::clone(family)),
+            Decoded::Family(family, digest) => {
+                families.push(Arc::clone(family));
+                family_digests.extend(*digest);
+            }
             Decoded::Team(team) => teams.push(Arc::clone(team)),
             Decoded::Invalid(Some(partial)) => match partial.as_ref() {
                 Partial::Family { university, team } => {
@@ -387,10 +398,16 @@ pub fn load_cached(
             results: decoded,
         });
     }
+    // A hash must be at its family's index, so hashes are given only when
+    // every family has one.
+    if family_digests.len() != families.len() {
+        family_digests.clear();
+    }
     Ok(Loaded {
         campaign,
         as_of,
         families,
+        family_digests,
         teams,
         diagnostics,
         sources,
@@ -621,12 +638,15 @@ struct DecodedFile {
     lines: Option<Arc<SourceLines>>,
 }
 
+/// Decodes and checks one record file. With `digest`, a family gets a hash
+/// of its whole record, which tells a rebuild whether its page changed.
 fn decode_file(
     path: &Path,
     kind: Kind,
     campaign: &Campaign,
     as_of: Date,
     keep_text: bool,
+    digest: bool,
 ) -> DecodedFile {
     let parsed = read_source(path)
         .and_then(|source| syntax::parse(path, &source).map(|parsed| (source, parsed)));
@@ -673,7 +693,12 @@ fn decode_file(
             if !keep_text {
                 family.drop_text();
             }
-            Decoded::Family(Arc::new(family))
+            let digest = digest.then(|| {
+                let mut hasher = Digest::new();
+                family.hash(&mut hasher);
+                hasher.finish128()
+            });
+            Decoded::Family(Arc::new(family), digest)
         }),
         Kind::Team => form::team(&mut decoder, value, source).map(|team| {
             decoder.diagnostics.extend(check::team(&team));

@@ -15,11 +15,11 @@ use std::borrow::Cow;
 use std::error::Error as _;
 use std::fmt::Write as _;
 use std::fs;
-use std::hash::Hasher;
+use std::hash::{Hash, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -151,13 +151,23 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
         // independent of each other, so they render on all cores. Collecting
         // in order keeps the list of files deterministic, and the first
         // failure in page order is reported, whichever thread met it.
+        // The views of each university's warnings show on its page and on
+        // the status page, so they are made once for both.
+        let warnings: Vec<Vec<view::WarningView>> = summary
+            .universities
+            .par_iter()
+            .map(view::university_warnings)
+            .collect();
         let (overviews, universities) = rayon::join(
-            || self.overviews(summary, options),
+            || self.overviews(summary, options, &warnings),
             || {
                 summary
                     .universities
                     .par_iter()
-                    .map(|university| self.university(summary, university, options))
+                    .zip(&warnings)
+                    .map(|(university, warnings)| {
+                        self.university(summary, university, options, warnings)
+                    })
                     .collect::<Vec<_>>()
             },
         );
@@ -168,47 +178,67 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
         Ok(written)
     }
 
-    /// Writes the province overview and the status page.
-    fn overviews(&self, summary: &Summary, options: &RenderOptions) -> Result<Vec<PathBuf>, Error> {
+    /// Writes the province overview and the status page, given the views
+    /// of each university's warnings.
+    fn overviews<'a>(
+        &self,
+        summary: &'a Summary,
+        options: &RenderOptions,
+        warnings: &'a [Vec<view::WarningView<'a>>],
+    ) -> Result<Vec<PathBuf>, Error> {
         let root = self.sink.root();
         let page = view::province_page(summary, options);
-        self.page(PROVINCE_TEMPLATE, "index.html", &page, || {
+        let hash = |templates| data_hash(templates, &page);
+        self.page(PROVINCE_TEMPLATE, "index.html", &page, hash, || {
             "the province overview".to_owned()
         })?;
-        let page = view::status_page(summary, options);
-        self.page(STATUS_TEMPLATE, view::STATUS_PAGE, &page, || {
+        let page = view::status_page(summary, options, warnings);
+        let hash = |templates| view_hash(templates, &page);
+        self.page(STATUS_TEMPLATE, view::STATUS_PAGE, &page, hash, || {
             "the status page".to_owned()
         })?;
         Ok(vec![root.join("index.html"), root.join(view::STATUS_PAGE)])
     }
 
-    /// Writes the page of `university` and the pages of its families.
-    fn university(
+    /// Writes the page of `university` and the pages of its families, given
+    /// the views of the university's warnings.
+    fn university<'a>(
         &self,
-        summary: &Summary,
-        university: &UniversityReport,
+        summary: &'a Summary,
+        university: &'a UniversityReport,
         options: &RenderOptions,
+        warnings: &'a [view::WarningView<'a>],
     ) -> Result<Vec<PathBuf>, Error> {
         let root = self.sink.root();
         let folder = checked_file_name(root, &university.folder)?;
         let mut written = Vec::with_capacity(university.families.len() + 1);
 
-        let page = view::university_page(summary, university, options);
+        let teams = view::team_views(university, options);
+        let page = view::university_page(summary, university, options, &teams, warnings);
         let file = format!("{folder}/index.html");
-        self.page(UNIVERSITY_TEMPLATE, &file, &page, || {
+        let hash = |templates| view_hash(templates, &page);
+        self.page(UNIVERSITY_TEMPLATE, &file, &page, hash, || {
             format!("university `{}`", university.name)
         })?;
         written.push(root.join(file));
 
-        let shared = view::family_shared(summary, university, options);
+        let shared = view::family_shared(summary, university, options, &teams);
         let shared_hash = self
             .memo
             .as_ref()
-            .map(|memo| data_hash(memo.templates, &shared));
-        let context = shared.context().map_err(|error| {
-            let record = format!("the family pages of university `{}`", university.name);
-            render_failed(FAMILY_TEMPLATE, &record, &error)
-        })?;
+            .map(|memo| view_hash(memo.templates, &shared));
+        // Converting the shared values into Tera values takes a while, and a
+        // rebuild often renders none of the university's family pages, so it
+        // happens when the first page needs it. Failing, it keeps Tera's
+        // message for every page that needs it.
+        let context: OnceLock<Result<view::FamilyContext, String>> = OnceLock::new();
+        let context_failed = |message: &str| Error::Template {
+            name: FAMILY_TEMPLATE.to_owned(),
+            message: format!(
+                "could not render the family pages of university `{}`: {message}",
+                university.name
+            ),
+        };
         let folder_path = root.join(folder);
         let results: Vec<Result<PathBuf, Error>> = university
             .families
@@ -218,11 +248,21 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
                 let file = format!("{folder}/{name}");
                 let hash =
                     |_| view::family_page_hash(shared_hash.unwrap_or_default(), university, family);
-                let build = || view::family_context(&context, university, family, options);
-                self.page_with(FAMILY_TEMPLATE, &file, hash, build, || {
+                let shared_context = || {
+                    context
+                        .get_or_init(|| shared.context().map_err(|error| describe(&error)))
+                        .as_ref()
+                        .map_err(|message| context_failed(message))
+                };
+                let record = || {
                     let source = &family.family.source;
                     format!("family `{}` ({})", source.id, source.path.display())
-                })?;
+                };
+                let build = || {
+                    view::family_context(shared_context()?, university, family, options)
+                        .map_err(|error| render_failed(FAMILY_TEMPLATE, &record(), &error))
+                };
+                self.page_with(FAMILY_TEMPLATE, &file, hash, build, record)?;
                 Ok(root.join(file))
             })
             .collect();
@@ -233,18 +273,22 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
     }
 
     /// Renders `page` with `template` into the file `file`, unless the last
-    /// build rendered the same data there. `record` names what the page
+    /// build rendered data of the same hash there. `hash` works the data
+    /// hash out from the template hash, and `record` names what the page
     /// shows, for an error message.
     fn page<T: Serialize>(
         &self,
         template: &str,
         file: &str,
         page: &T,
+        hash: impl FnOnce(u128) -> u128,
         record: impl Fn() -> String,
     ) -> Result<(), Error> {
-        let hash = |templates| data_hash(templates, page);
-        let build = || Context::from_serialize(page);
-        self.page_with(template, file, hash, build, record)
+        let build = || {
+            Context::from_serialize(page)
+                .map_err(|error| render_failed(template, &record(), &error))
+        };
+        self.page_with(template, file, hash, build, &record)
     }
 
     /// Like [`Renderer::page`], for a page whose data hash `hash` works out
@@ -255,7 +299,7 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
         template: &str,
         file: &str,
         hash: impl FnOnce(u128) -> u128,
-        build: impl FnOnce() -> Result<Context, tera::Error>,
+        build: impl FnOnce() -> Result<Context, Error>,
         record: impl Fn() -> String,
     ) -> Result<(), Error> {
         let Some(memo) = &self.memo else {
@@ -278,6 +322,17 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
             .push((file.to_owned(), hash));
         Ok(())
     }
+}
+
+/// Returns a hash of the templates and of the data a template receives,
+/// fed through its `Hash` implementation, which costs less than the JSON
+/// form for pages of many rows. The province overview's charts hold
+/// floating-point numbers, which have no `Hash`, so it uses [`data_hash`].
+fn view_hash<T: Hash>(templates: u128, page: &T) -> u128 {
+    let mut digest = Digest::new();
+    templates.hash(&mut digest);
+    page.hash(&mut digest);
+    digest.finish128()
 }
 
 /// Returns a hash of the templates and of the data a template receives,
@@ -389,11 +444,11 @@ fn keep_safety_filter(value: Value, _: Kwargs, _: &State) -> Value {
 fn render_page(
     tera: &Tera,
     template: &str,
-    build: impl FnOnce() -> Result<Context, tera::Error>,
+    build: impl FnOnce() -> Result<Context, Error>,
     record: &str,
 ) -> Result<Vec<u8>, Error> {
     let failed = |error: tera::Error| render_failed(template, record, &error);
-    let context = build().map_err(failed)?;
+    let context = build()?;
     // Rendering into bytes skips the UTF-8 check of a String: Tera writes
     // only template text and escaped values, both UTF-8 already.
     let mut html = Vec::with_capacity(16 * 1024);

@@ -269,9 +269,10 @@ pub(crate) fn build_site(
         let printing = scope.spawn(|| print_diagnostics(&loaded, printer, earlier));
         let prepared = rayon::join(
             || {
-                Summary::build(
+                Summary::with_digests(
                     &loaded.campaign,
                     &loaded.families,
+                    &loaded.family_digests,
                     &loaded.teams,
                     &loaded.diagnostics,
                     loaded.as_of,

@@ -28,7 +28,7 @@ pub struct Summary<'a> {
 }
 
 /// Counts shown in one row of the province overview.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Hash, Serialize)]
 pub struct Figures {
     pub families: u32,
     pub elderly: u32,
@@ -42,7 +42,7 @@ pub struct Figures {
 }
 
 /// Whether a university's Attachment 2 was complete by its deadline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DeadlineStatus {
     /// Every family approved on or before the deadline.
@@ -86,6 +86,9 @@ pub struct FamilyReport<'a> {
     pub days_since_contact: Option<i64>,
     pub overdue: bool,
     pub warnings: u32,
+    /// A hash of the whole family record, when the load computed one.
+    #[serde(skip)]
+    pub digest: Option<u128>,
 }
 
 /// One team and the families it serves.
@@ -103,6 +106,20 @@ impl<'a> Summary<'a> {
     pub fn build(
         campaign: &'a Campaign,
         families: &'a [Arc<Family>],
+        teams: &'a [Arc<Team>],
+        diagnostics: &'a [Diagnostic],
+        as_of: Date,
+    ) -> Summary<'a> {
+        Summary::with_digests(campaign, families, &[], teams, diagnostics, as_of)
+    }
+
+    /// Like [`Summary::build`], giving each family report the hash of its
+    /// record in `digests`, at the family's index. A family past the end of
+    /// `digests` gets none.
+    pub fn with_digests(
+        campaign: &'a Campaign,
+        families: &'a [Arc<Family>],
+        digests: &[u128],
         teams: &'a [Arc<Team>],
         diagnostics: &'a [Diagnostic],
         as_of: Date,
@@ -129,13 +146,15 @@ impl<'a> Summary<'a> {
         let warnings_by_file = warnings_by_file(diagnostics);
         // Records are grouped by university once, so each report reads only
         // its own records.
-        let mut records: HashMap<&str, (Vec<&Family>, Vec<&Team>)> = HashMap::default();
-        for family in families {
+        let mut records: HashMap<&str, (Vec<(&Family, Option<u128>)>, Vec<&Team>)> =
+            HashMap::default();
+        for (index, family) in families.iter().enumerate() {
+            let digest = digests.get(index).copied();
             records
                 .entry(&family.university)
                 .or_default()
                 .0
-                .push(family);
+                .push((family, digest));
         }
         for team in teams {
             records.entry(&team.university).or_default().1.push(team);
@@ -234,7 +253,8 @@ fn other_warnings<'a>(
 
 /// The records of one university.
 struct Own<'a> {
-    families: Vec<&'a Family>,
+    /// Each family with the hash of its record, when known.
+    families: Vec<(&'a Family, Option<u128>)>,
     teams: Vec<&'a Team>,
 }
 
@@ -255,9 +275,9 @@ fn university_report<'a>(
         .iter()
         .map(|team| (team_key_of(&team.source.id), *team))
         .collect();
-    own_families.sort_by(|left, right| left.source.id.cmp(&right.source.id));
+    own_families.sort_by(|(left, _), (right, _)| left.source.id.cmp(&right.source.id));
     let mut served_by_team: HashMap<Cow<str>, Vec<&'a str>> = HashMap::default();
-    for family in &own_families {
+    for (family, _) in &own_families {
         served_by_team
             .entry(team_key_of(&family.team))
             .or_default()
@@ -272,11 +292,11 @@ fn university_report<'a>(
     };
     let family_reports: Vec<FamilyReport<'a>> = own_families
         .iter()
-        .map(|family| {
+        .map(|&(family, digest)| {
             let team = team_by_id.get(&team_key_of(&family.team)).copied();
             let own_warnings = warnings_of(&family.source.path);
             warnings.extend_from_slice(own_warnings);
-            family_report(family, team, own_warnings, campaign, as_of)
+            family_report(family, digest, team, own_warnings, campaign, as_of)
         })
         .collect();
 
@@ -300,7 +320,7 @@ fn university_report<'a>(
     crate::diagnostic::sort_refs(&mut warnings);
 
     let figures = figures_of(&family_reports, &own_teams, warnings.len());
-    let deadline_status = deadline_status(&own_families, deadline, as_of);
+    let deadline_status = deadline_status(&family_reports, deadline, as_of);
     UniversityReport {
         folder: folder_of(campaign, &name),
         listed: campaign.university(&name).is_some(),
@@ -316,6 +336,7 @@ fn university_report<'a>(
 
 fn family_report<'a>(
     family: &'a Family,
+    digest: Option<u128>,
     team: Option<&'a Team>,
     warnings: &[&Diagnostic],
     campaign: &Campaign,
@@ -335,6 +356,7 @@ fn family_report<'a>(
         days_since_contact,
         overdue,
         warnings: warnings.len() as u32,
+        digest,
     }
 }
 
@@ -358,10 +380,11 @@ fn figures_of(families: &[FamilyReport], teams: &[&Team], warnings: usize) -> Fi
     figures
 }
 
-fn deadline_status(families: &[&Family], deadline: Date, as_of: Date) -> DeadlineStatus {
+fn deadline_status(families: &[FamilyReport], deadline: Date, as_of: Date) -> DeadlineStatus {
     let complete = !families.is_empty()
-        && families.iter().all(|family| {
-            family
+        && families.iter().all(|report| {
+            report
+                .family
                 .approval
                 .as_ref()
                 .is_some_and(|approval| approval.date <= deadline)

@@ -510,6 +510,81 @@ fn serve_prints_only_new_warnings() {
     );
 }
 
+/// Returns every file under `folder` but the marker, by relative path, with
+/// its bytes.
+fn site_files(folder: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut folders = vec![folder.to_path_buf()];
+    while let Some(current) = folders.pop() {
+        for entry in fs::read_dir(&current).expect("the site is readable") {
+            let path = entry.expect("the site is readable").path();
+            if path.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            let name = path.strip_prefix(folder).unwrap().display().to_string();
+            if name != ".shoulashou-site" {
+                files.push((name, fs::read(&path).expect("a site file is readable")));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Builds the records into a new folder with `build` and asserts that the
+/// site `serve` wrote has the same files with the same bytes.
+fn assert_site_matches_build(server: &Server, step: &str) {
+    let fresh = format!("fresh-{step}");
+    let output = Command::new(env!("CARGO_BIN_EXE_shoulashou"))
+        .args(["build", "--quiet", "--as-of", AS_OF, "--out", &fresh])
+        .current_dir(server.run.dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the shoulashou binary starts");
+    assert!(output.status.success(), "{output:?}");
+    let served = site_files(&server.run.path("site"));
+    let built = site_files(&server.run.path(&fresh));
+    let names = |files: &[(String, Vec<u8>)]| -> Vec<String> {
+        files.iter().map(|(name, _)| name.clone()).collect()
+    };
+    assert_eq!(names(&served), names(&built), "after {step}");
+    for ((name, served), (_, built)) in served.iter().zip(&built) {
+        assert!(
+            served == built,
+            "{name} differs from a fresh build after {step}"
+        );
+    }
+}
+
+#[test]
+fn serve_site_matches_fresh_build() {
+    let server = Server::start();
+    changed_in_build(&server, 1);
+    // Each edit changes what other pages show: the team's leader shows on
+    // the pages of the families it serves, the service codes in the
+    // university's and the province's figures, and a removed family in
+    // its team's list and every count.
+    let edits = [
+        ("plan", WANG, "每周两次线上辅导数学", "每周三次线上辅导数学"),
+        ("leader", common::ZZU_TEAM, "  name: 钱某某", "  name: 钱某"),
+        ("needs", WANG, "needs: [1, 2, 3]", "needs: [1, 2]"),
+    ];
+    for (build, (step, path, from, to)) in (2..).zip(edits) {
+        let before = server.version();
+        server.edit(path, from, to);
+        server.wait_for_rebuild(before);
+        changed_in_build(&server, build);
+        assert_site_matches_build(&server, step);
+    }
+
+    let before = server.version();
+    fs::remove_file(server.run.path(common::LI)).expect("the record can be removed");
+    server.wait_for_rebuild(before);
+    changed_in_build(&server, 5);
+    assert_site_matches_build(&server, "removal");
+}
+
 #[test]
 fn serve_starts_with_invalid_records() {
     // `check` writes the files and nothing else, so no site exists yet.

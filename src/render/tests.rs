@@ -785,7 +785,8 @@ fn family_context_matches_serialized_page() {
     for masked in [true, false] {
         let options = options(masked, None);
         for university in &summary.universities {
-            let shared = view::family_shared(&summary, university, &options);
+            let teams = view::team_views(university, &options);
+            let shared = view::family_shared(&summary, university, &options, &teams);
             let context = shared.context().expect("shared values convert");
             for report in &university.families {
                 let fast = view::family_context(&context, university, report, &options)
