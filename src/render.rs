@@ -18,8 +18,8 @@ use std::fs;
 use std::hash::{Hash, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -29,7 +29,7 @@ use xxhash_rust::xxh3::Xxh3;
 use crate::digest::Digest;
 use crate::error::Error;
 use crate::markdown::render_markdown;
-use crate::output::{Memo, Sink};
+use crate::output::{Memo, MemoEntry, Sink, Written};
 use crate::summary::{Summary, UniversityReport};
 
 /// Options of page rendering.
@@ -64,7 +64,8 @@ const BUILT_IN_TEMPLATES: [(&str, &str); 5] = [
     (FAMILY_TEMPLATE, include_str!("templates/family.html")),
 ];
 
-/// Writes every page of the site into `sink`, returning the files written.
+/// Writes every page of the site into `sink`, returning the files written
+/// in page order.
 ///
 /// A folder is created in it for each university. Pages are written in the
 /// summary's order, and the same summary and options give byte-identical
@@ -74,7 +75,7 @@ pub fn render_site(
     summary: &Summary,
     options: &RenderOptions,
     sink: &(impl Sink + ?Sized),
-) -> Result<Vec<PathBuf>, Error> {
+) -> Result<Vec<Written>, Error> {
     let (tera, _) = load_templates(options.templates_dir.as_deref())?;
     let renderer = Renderer {
         tera: &tera,
@@ -100,18 +101,13 @@ pub fn render_site_with(
         memo: Some(Memoized {
             previous: memo,
             templates,
-            hashes: Mutex::new(Vec::new()),
             rendered: AtomicUsize::new(0),
         }),
     };
-    let files = renderer.site(summary, options)?;
+    let written = renderer.site(summary, options)?;
     let memoized = renderer.memo.expect("the renderer was given a memo");
     Ok(Rendered {
-        files,
-        hashes: memoized
-            .hashes
-            .into_inner()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        written,
         rendered: memoized.rendered.into_inner(),
     })
 }
@@ -119,10 +115,8 @@ pub fn render_site_with(
 /// The pages of a build that had the memo of the last one.
 #[derive(Debug)]
 pub struct Rendered {
-    /// Every page, in page order.
-    pub files: Vec<PathBuf>,
-    /// The data hash of each page.
-    pub hashes: Vec<(String, u128)>,
+    /// Every page, in page order, with its data hash.
+    pub written: Vec<Written>,
     /// How many pages were rendered because their data changed.
     pub rendered: usize,
 }
@@ -135,18 +129,17 @@ struct Renderer<'a, S: Sink + ?Sized> {
     memo: Option<Memoized<'a>>,
 }
 
-/// The memo of the last build and the data hashes of this one so far.
+/// The memo of the last build and the number of pages rendered so far.
 struct Memoized<'a> {
     previous: &'a Memo,
     /// Hash of the template sources, part of every page's data hash.
     templates: u128,
-    hashes: Mutex<Vec<(String, u128)>>,
     rendered: AtomicUsize,
 }
 
 impl<S: Sink + ?Sized> Renderer<'_, S> {
     /// Writes every page of the site; returns the files in page order.
-    fn site(&self, summary: &Summary, options: &RenderOptions) -> Result<Vec<PathBuf>, Error> {
+    fn site(&self, summary: &Summary, options: &RenderOptions) -> Result<Vec<Written>, Error> {
         // The overview pages, the universities and the families of each are
         // independent of each other, so they render on all cores. Collecting
         // in order keeps the list of files deterministic, and the first
@@ -185,19 +178,18 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
         summary: &'a Summary,
         options: &RenderOptions,
         warnings: &'a [Vec<view::WarningView<'a>>],
-    ) -> Result<Vec<PathBuf>, Error> {
-        let root = self.sink.root();
+    ) -> Result<Vec<Written>, Error> {
         let page = view::province_page(summary, options);
         let hash = |templates| data_hash(templates, &page);
-        self.page(PROVINCE_TEMPLATE, "index.html", &page, hash, || {
+        let province = self.page(PROVINCE_TEMPLATE, "index.html", &page, hash, || {
             "the province overview".to_owned()
         })?;
         let page = view::status_page(summary, options, warnings);
         let hash = |templates| view_hash(templates, &page);
-        self.page(STATUS_TEMPLATE, view::STATUS_PAGE, &page, hash, || {
+        let status = self.page(STATUS_TEMPLATE, view::STATUS_PAGE, &page, hash, || {
             "the status page".to_owned()
         })?;
-        Ok(vec![root.join("index.html"), root.join(view::STATUS_PAGE)])
+        Ok(vec![province, status])
     }
 
     /// Writes the page of `university` and the pages of its families, given
@@ -208,7 +200,7 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
         university: &'a UniversityReport,
         options: &RenderOptions,
         warnings: &'a [view::WarningView<'a>],
-    ) -> Result<Vec<PathBuf>, Error> {
+    ) -> Result<Vec<Written>, Error> {
         let root = self.sink.root();
         let folder = checked_file_name(root, &university.folder)?;
         let mut written = Vec::with_capacity(university.families.len() + 1);
@@ -217,10 +209,9 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
         let page = view::university_page(summary, university, options, &teams, warnings);
         let file = format!("{folder}/index.html");
         let hash = |templates| view_hash(templates, &page);
-        self.page(UNIVERSITY_TEMPLATE, &file, &page, hash, || {
+        written.push(self.page(UNIVERSITY_TEMPLATE, &file, &page, hash, || {
             format!("university `{}`", university.name)
-        })?;
-        written.push(root.join(file));
+        })?);
 
         let shared = view::family_shared(summary, university, options, &teams);
         let shared_hash = self
@@ -240,7 +231,7 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
             ),
         };
         let folder_path = root.join(folder);
-        let results: Vec<Result<PathBuf, Error>> = university
+        let results: Vec<Result<Written, Error>> = university
             .families
             .par_iter()
             .map(|family| {
@@ -262,8 +253,7 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
                     view::family_context(shared_context()?, university, family, options)
                         .map_err(|error| render_failed(FAMILY_TEMPLATE, &record(), &error))
                 };
-                self.page_with(FAMILY_TEMPLATE, &file, hash, build, record)?;
-                Ok(root.join(file))
+                self.page_with(FAMILY_TEMPLATE, file, hash, build, record)
             })
             .collect();
         for result in results {
@@ -283,12 +273,12 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
         page: &T,
         hash: impl FnOnce(u128) -> u128,
         record: impl Fn() -> String,
-    ) -> Result<(), Error> {
+    ) -> Result<Written, Error> {
         let build = || {
             Context::from_serialize(page)
                 .map_err(|error| render_failed(template, &record(), &error))
         };
-        self.page_with(template, file, hash, build, &record)
+        self.page_with(template, file.to_owned(), hash, build, &record)
     }
 
     /// Like [`Renderer::page`], for a page whose data hash `hash` works out
@@ -297,30 +287,40 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
     fn page_with(
         &self,
         template: &str,
-        file: &str,
+        file: String,
         hash: impl FnOnce(u128) -> u128,
         build: impl FnOnce() -> Result<Context, Error>,
         record: impl Fn() -> String,
-    ) -> Result<(), Error> {
+    ) -> Result<Written, Error> {
         let Some(memo) = &self.memo else {
             let html = render_page(self.tera, template, build, &record())?;
-            return self.sink.put(file, &html);
+            let stamp = self.sink.put(&file, &html, None)?;
+            return Ok(Written {
+                file,
+                data: None,
+                stamp,
+            });
         };
         let hash = hash(memo.templates);
-        let kept = match memo.previous.unchanged(file, hash) {
-            Some(stamp) => self.sink.keep(file, stamp)?,
-            None => false,
+        let entry = memo.previous.entry(&file);
+        let spare = entry.and_then(MemoEntry::spare);
+        let kept = match entry.and_then(|entry| entry.unchanged(hash)) {
+            Some(stamp) if self.sink.keep(&file, stamp, spare)? => Some(stamp),
+            _ => None,
         };
-        if !kept {
-            let html = render_page(self.tera, template, build, &record())?;
-            self.sink.put(file, &html)?;
-            memo.rendered.fetch_add(1, Ordering::Relaxed);
-        }
-        memo.hashes
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .push((file.to_owned(), hash));
-        Ok(())
+        let stamp = match kept {
+            Some(stamp) => stamp,
+            None => {
+                let html = render_page(self.tera, template, build, &record())?;
+                memo.rendered.fetch_add(1, Ordering::Relaxed);
+                self.sink.put(&file, &html, spare)?
+            }
+        };
+        Ok(Written {
+            file,
+            data: Some(hash),
+            stamp,
+        })
     }
 }
 

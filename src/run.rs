@@ -2,6 +2,7 @@
 //! renders the site and workbooks into a staging folder and swaps it in.
 
 use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -18,7 +19,9 @@ use crate::explain;
 use crate::import;
 use crate::lang::Lang;
 use crate::load::{self, LoadOptions, Loaded, RecordCache};
-use crate::output::{self, Memo, Sink, Staging};
+use crate::output::{
+    self, Committed, Memo, MemoEntry, OutputWatch, Sink, Staging, Untouched, Written,
+};
 use crate::progress::{Progress, Step};
 use crate::render::{self, RenderOptions, Rendered};
 use crate::scaffold;
@@ -180,6 +183,9 @@ fn run_build(arguments: &BuildArguments, printer: Printer) -> Result<u8, Error> 
 #[derive(Debug, Default)]
 pub struct Session {
     memo: Memo,
+    /// Notices changes that other programs make to the output and spare
+    /// folders; started by the first build.
+    watch: Option<OutputWatch>,
     records: RecordCache,
     /// Fingerprints of the diagnostics of the last build, which the next
     /// build does not print again unless they are errors.
@@ -191,6 +197,23 @@ impl Session {
     /// [`RecordCache::use_listing`] does.
     pub fn use_listing(&mut self, listing: Option<load::Listing>) {
         self.records.use_listing(listing);
+    }
+
+    /// Returns which of the output folder `out` and its spare folder still
+    /// contain what the memo records, because nothing else changed them
+    /// since this session's builds wrote them.
+    fn trusted(&mut self, out: &Path) -> Untouched {
+        let Ok(out) = output::resolve_output(out) else {
+            return Untouched::default();
+        };
+        if self.watch.is_none() {
+            self.watch = OutputWatch::new();
+        }
+        let Some(watch) = self.watch.as_mut() else {
+            return Untouched::default();
+        };
+        let untouched = watch.before_build(&out, &output::spare_folder(&out));
+        self.memo.still_describes(&out, untouched)
     }
 }
 
@@ -261,12 +284,85 @@ pub(crate) fn build_site(
         return Ok(Built { status, report });
     }
 
+    // Which of the output and spare folders still contain what the
+    // session's builds left there, so that they need not be listed.
+    let trusted = match session.as_deref_mut() {
+        Some(session) => session.trusted(&arguments.out),
+        None => Untouched::default(),
+    };
+    let written = write_site(
+        arguments,
+        templates_dir,
+        &loaded,
+        || print_diagnostics(&loaded, printer, earlier),
+        trusted,
+        &progress,
+        session.as_deref(),
+    );
+    let (outputs, committed) = match written {
+        Ok(written) => written,
+        Err(error) => {
+            if let Some(watch) = session.and_then(|session| session.watch.as_mut()) {
+                watch.failed();
+            }
+            return Err(error);
+        }
+    };
+    let Outputs {
+        pages,
+        workbooks,
+        written,
+        changed,
+    } = outputs;
+    if let Some(session) = session {
+        if let Some(watch) = session.watch.as_mut() {
+            match output::resolve_output(&arguments.out) {
+                Ok(out) => watch.committed(&out, folders_of(&written)),
+                Err(_) => watch.failed(),
+            }
+        }
+        session.memo.record(written, &committed);
+    }
+    if !printer.quiet {
+        let (out, seconds) = (arguments.out.display(), started.elapsed().as_secs_f64());
+        let changed = changed.map(|count| match printer.style.lang {
+            Lang::Zh => format!("；其中 {count} 个有变化"),
+            Lang::En => format!("; {count} changed"),
+        });
+        let changed = changed.unwrap_or_default();
+        match printer.style.lang {
+            Lang::Zh => eprintln!(
+                "已生成 {pages} 个网页和 {workbooks} 个工作簿，保存在 {out}，用时 {seconds:.2} 秒{changed}"
+            ),
+            Lang::En => eprintln!(
+                "wrote {pages} pages and {workbooks} workbooks to {out} in {seconds:.2} s{changed}"
+            ),
+        }
+    }
+    Ok(Built {
+        status: EXIT_OK,
+        report: String::new(),
+    })
+}
+
+/// Prints the diagnostics with `print`, prepares the spare folder, writes
+/// every page and workbook into it and swaps it in for the output folder.
+/// Returns what was written and the marker left in the output folder.
+fn write_site(
+    arguments: &BuildArguments,
+    templates_dir: Option<PathBuf>,
+    loaded: &Loaded,
+    print: impl FnOnce() + Send,
+    trusted: Untouched,
+    progress: &Arc<Progress>,
+    session: Option<&Session>,
+) -> Result<(Outputs, Committed), Error> {
     // Printing the diagnostics, computing the summary and preparing the
     // spare folder are independent, so they run side by side. The printing
     // ends before the progress bar can show again, and before an error of
     // the spare folder is reported, so that lines never interleave.
     let (summary, staging) = std::thread::scope(|scope| {
-        let printing = scope.spawn(|| print_diagnostics(&loaded, printer, earlier));
+        let printing = scope.spawn(print);
         let prepared = rayon::join(
             || {
                 Summary::with_digests(
@@ -278,7 +374,7 @@ pub(crate) fn build_site(
                     loaded.as_of,
                 )
             },
-            || Staging::create(&arguments.out, arguments.force),
+            || Staging::create(&arguments.out, arguments.force, trusted),
         );
         let _ = printing.join();
         prepared
@@ -288,53 +384,43 @@ pub(crate) fn build_site(
         templates_dir,
     };
     let staging = staging?
-        .with_progress(Arc::clone(&progress))
+        .with_progress(Arc::clone(progress))
         .unmasked(arguments.unmasked);
-    let staging = match &session {
-        Some(session) => staging.written_by(&session.memo),
+    let memo = session.map(|session| &session.memo);
+    let staging = match memo {
+        Some(memo) => staging.written_by(memo),
         None => staging,
     };
     progress.start(Step::Write, output_count(&summary));
-    let memo = session.as_ref().map(|session| &session.memo);
     let outputs = write_outputs(&summary, &render_options, &staging, memo);
     progress.clear();
     match outputs {
-        Ok(Outputs {
-            pages,
-            workbooks,
-            hashes,
-            changed,
-        }) => {
-            let committed = staging.commit()?;
-            if let Some(session) = session {
-                session.memo = Memo::new(hashes, &committed);
-            }
-            if !printer.quiet {
-                let (out, seconds) = (arguments.out.display(), started.elapsed().as_secs_f64());
-                let changed = changed.map(|count| match printer.style.lang {
-                    Lang::Zh => format!("；其中 {count} 个有变化"),
-                    Lang::En => format!("; {count} changed"),
-                });
-                let changed = changed.unwrap_or_default();
-                match printer.style.lang {
-                    Lang::Zh => eprintln!(
-                        "已生成 {pages} 个网页和 {workbooks} 个工作簿，保存在 {out}，用时 {seconds:.2} 秒{changed}"
-                    ),
-                    Lang::En => eprintln!(
-                        "wrote {pages} pages and {workbooks} workbooks to {out} in {seconds:.2} s{changed}"
-                    ),
-                }
-            }
-            Ok(Built {
-                status: EXIT_OK,
-                report: String::new(),
-            })
+        Ok(outputs) => {
+            let empty = Memo::default();
+            let committed = staging.commit(&outputs.written, memo.unwrap_or(&empty))?;
+            Ok((outputs, committed))
         }
         Err(error) => {
             staging.discard();
             Err(error)
         }
     }
+}
+
+/// Returns every folder below the site that contains one of `written`,
+/// each once, with `/` separators.
+fn folders_of(written: &[Written]) -> Vec<&str> {
+    let mut folders: foldhash::HashSet<&str> = foldhash::HashSet::default();
+    for file in written {
+        let mut path = file.file.as_str();
+        while let Some((folder, _)) = path.rsplit_once('/') {
+            if !folders.insert(folder) {
+                break;
+            }
+            path = folder;
+        }
+    }
+    folders.into_iter().collect()
 }
 
 /// Returns how many files a build writes: the overview, the status page and
@@ -349,12 +435,12 @@ fn output_count(summary: &Summary) -> usize {
     3 + 2 * universities.len() + families
 }
 
-/// Counts and data hashes of the files one build wrote.
+/// Counts and records of the files one build wrote.
 struct Outputs {
     pages: usize,
     workbooks: usize,
-    /// The data hash of each file, when the build had a memo.
-    hashes: Vec<(String, u128)>,
+    /// The pages in page order, then the workbooks.
+    written: Vec<Written>,
     /// How many files were rendered because their data changed, when the
     /// build had a memo.
     changed: Option<usize>,
@@ -373,17 +459,15 @@ fn write_outputs(
     let (pages, workbooks) = rayon::join(
         || match memo {
             Some(memo) => render::render_site_with(summary, options, staging, memo),
-            None => render::render_site(summary, options, staging).map(|files| Rendered {
-                files,
-                hashes: Vec::new(),
+            None => render::render_site(summary, options, staging).map(|written| Rendered {
+                written,
                 rendered: 0,
             }),
         },
         || write_workbooks(summary, staging, memo),
     );
     let Rendered {
-        files,
-        mut hashes,
+        mut written,
         rendered,
     } = pages?;
     let workbooks = workbooks?;
@@ -391,20 +475,20 @@ fn write_outputs(
         let workbooks_changed = workbooks.iter().filter(|book| book.changed).count();
         rendered + workbooks_changed
     });
+    let pages = written.len();
     let count = workbooks.len();
-    hashes.extend(workbooks.into_iter().filter_map(|book| book.hash));
+    written.extend(workbooks.into_iter().map(|book| book.written));
     Ok(Outputs {
-        pages: files.len(),
+        pages,
         workbooks: count,
-        hashes,
+        written,
         changed,
     })
 }
 
 /// One workbook of a build.
 struct Workbook {
-    /// The file and its data hash, when there is a memo to compare it with.
-    hash: Option<(String, u128)>,
+    written: Written,
     /// Whether it was made anew rather than taken over.
     changed: bool,
 }
@@ -436,24 +520,35 @@ fn write_workbooks(
                 None => workbook::province_fingerprint(summary),
                 Some(report) => workbook::university_fingerprint(report, summary.campaign),
             });
-            let stamp = memo
+            let entry = memo.and_then(|memo| memo.entry(&file));
+            let spare = entry.and_then(MemoEntry::spare);
+            let kept = match entry
                 .zip(hash)
-                .and_then(|(memo, hash)| memo.unchanged(&file, hash));
-            let kept = match stamp {
-                Some(stamp) => staging.keep(&file, stamp)?,
-                None => false,
+                .and_then(|(entry, hash)| entry.unchanged(hash))
+            {
+                Some(stamp) if staging.keep(&file, stamp, spare)? => Some(stamp),
+                _ => None,
             };
-            if !kept {
-                let path = root.join(&file);
-                let bytes = match task {
-                    None => workbook::province_workbook(summary, &path)?,
-                    Some(report) => workbook::university_workbook(report, summary.campaign, &path)?,
-                };
-                staging.put(&file, &bytes)?;
-            }
+            let stamp = match kept {
+                Some(stamp) => stamp,
+                None => {
+                    let path = root.join(&file);
+                    let bytes = match task {
+                        None => workbook::province_workbook(summary, &path)?,
+                        Some(report) => {
+                            workbook::university_workbook(report, summary.campaign, &path)?
+                        }
+                    };
+                    staging.put(&file, &bytes, spare)?
+                }
+            };
             Ok(Workbook {
-                hash: hash.map(|hash| (file, hash)),
-                changed: !kept,
+                written: Written {
+                    file,
+                    data: hash,
+                    stamp,
+                },
+                changed: kept.is_none(),
             })
         })
         .collect()

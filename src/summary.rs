@@ -146,24 +146,27 @@ impl<'a> Summary<'a> {
         let warnings_by_file = warnings_by_file(diagnostics);
         // Records are grouped by university once, so each report reads only
         // its own records.
-        let mut records: HashMap<&str, (Vec<(&Family, Option<u128>)>, Vec<&Team>)> =
-            HashMap::default();
+        let mut records: HashMap<&str, Own> = HashMap::default();
         for (index, family) in families.iter().enumerate() {
             let digest = digests.get(index).copied();
             records
                 .entry(&family.university)
                 .or_default()
-                .0
+                .families
                 .push((family, digest));
         }
         for team in teams {
-            records.entry(&team.university).or_default().1.push(team);
+            records
+                .entry(&team.university)
+                .or_default()
+                .teams
+                .push(team);
         }
         let owned: Vec<(String, Own)> = names
             .into_iter()
             .map(|name| {
-                let (families, teams) = records.remove(name.as_str()).unwrap_or_default();
-                (name, Own { families, teams })
+                let own = records.remove(name.as_str()).unwrap_or_default();
+                (name, own)
             })
             .collect();
         // Universities are independent of each other, so their reports are
@@ -252,6 +255,7 @@ fn other_warnings<'a>(
 }
 
 /// The records of one university.
+#[derive(Default)]
 struct Own<'a> {
     /// Each family with the hash of its record, when known.
     families: Vec<(&'a Family, Option<u128>)>,

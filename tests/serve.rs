@@ -585,6 +585,91 @@ fn serve_site_matches_fresh_build() {
     assert_site_matches_build(&server, "removal");
 }
 
+/// Edits the plan of `WANG` back and forth, so that each call changes the
+/// record, and waits for the rebuild it causes.
+fn rebuild(server: &Server) {
+    let text = fs::read_to_string(server.run.path(WANG)).expect("the record is readable");
+    let (from, to) = if text.contains("每周两次线上辅导数学") {
+        ("每周两次线上辅导数学", "每周三次线上辅导数学")
+    } else {
+        ("每周三次线上辅导数学", "每周两次线上辅导数学")
+    };
+    let before = server.version();
+    server.edit(WANG, from, to);
+    server.wait_for_rebuild(before);
+}
+
+/// Starts `serve` on the base campaign and rebuilds twice, so that both the
+/// output folder and the spare folder were written by its own builds.
+fn serve_with_both_folders_written() -> Server {
+    let server = Server::start();
+    for build in 2..=3 {
+        rebuild(&server);
+        changed_in_build(&server, build);
+    }
+    server
+}
+
+#[test]
+fn serve_restores_page_edited_in_site() {
+    let server = serve_with_both_folders_written();
+    let page = server.run.path("site/zzu/li.html");
+    let original = fs::read(&page).expect("the page is readable");
+    let edited: Vec<u8> = original
+        .iter()
+        .map(|&byte| if byte == b'a' { b'b' } else { byte })
+        .collect();
+    fs::write(&page, &edited).expect("the page can be edited");
+
+    // The first rebuild swaps the edited site out as the spare folder, the
+    // second writes into it again.
+    rebuild(&server);
+    changed_in_build(&server, 4);
+    rebuild(&server);
+    changed_in_build(&server, 5);
+    assert_eq!(fs::read(&page).expect("the page is readable"), original);
+    assert_site_matches_build(&server, "edit");
+}
+
+#[test]
+fn serve_leaves_file_added_to_spare_unpublished() {
+    let server = serve_with_both_folders_written();
+    fs::write(server.run.path(".site.previous/added.html"), "mine").expect("a file can be added");
+
+    rebuild(&server);
+    changed_in_build(&server, 4);
+    assert!(!server.run.exists("site/added.html"));
+    assert_site_matches_build(&server, "addition");
+}
+
+#[test]
+fn serve_rejects_file_added_to_site() {
+    let server = serve_with_both_folders_written();
+    let notes = server.run.path("site/notes.txt");
+    fs::write(&notes, "mine").expect("a file can be added");
+
+    let before = server.version();
+    rebuild(&server);
+    let started = Instant::now();
+    while !server.stderr().contains("did not write") {
+        assert!(started.elapsed() < REBUILD_TIMEOUT, "{}", server.stderr());
+        thread::sleep(Duration::from_millis(20));
+    }
+    let page = server.get("/").text();
+    assert!(page.contains("shoulashou-build-failure"), "{page}");
+    assert!(page.contains("notes.txt"), "{page}");
+    assert_eq!(
+        fs::read_to_string(&notes).expect("the file is kept"),
+        "mine"
+    );
+    assert!(server.version() > before);
+
+    fs::remove_file(&notes).expect("the file can be removed");
+    rebuild(&server);
+    changed_in_build(&server, 4);
+    assert_site_matches_build(&server, "removal");
+}
+
 #[test]
 fn serve_starts_with_invalid_records() {
     // `check` writes the files and nothing else, so no site exists yet.
