@@ -27,7 +27,7 @@ use crate::render::{self, RenderOptions, Rendered};
 use crate::scaffold;
 use crate::schema;
 use crate::summary::{Summary, UniversityReport};
-use crate::workbook;
+use crate::workbook::{self, ProvinceRows};
 
 /// Exit status: the records are valid (warnings allowed) and any output was written.
 pub const EXIT_OK: u8 = 0;
@@ -186,6 +186,8 @@ pub struct Session {
     /// Notices changes that other programs make to the output and spare
     /// folders; started by the first build.
     watch: Option<OutputWatch>,
+    /// The rows of the province workbook of the last build that made one.
+    province_rows: ProvinceRows,
     records: RecordCache,
     /// Fingerprints of the diagnostics of the last build, which the next
     /// build does not print again unless they are errors.
@@ -313,8 +315,12 @@ pub(crate) fn build_site(
         workbooks,
         written,
         changed,
+        province_rows,
     } = outputs;
     if let Some(session) = session {
+        if let Some(rows) = province_rows {
+            session.province_rows = rows;
+        }
         if let Some(watch) = session.watch.as_mut() {
             match output::resolve_output(&arguments.out) {
                 Ok(out) => watch.committed(&out, folders_of(&written)),
@@ -392,7 +398,9 @@ fn write_site(
         None => staging,
     };
     progress.start(Step::Write, output_count(&summary));
-    let outputs = write_outputs(&summary, &render_options, &staging, memo);
+    let empty = ProvinceRows::default();
+    let province_rows = session.map_or(&empty, |session| &session.province_rows);
+    let outputs = write_outputs(&summary, &render_options, &staging, memo, province_rows);
     progress.clear();
     match outputs {
         Ok(outputs) => {
@@ -444,6 +452,8 @@ struct Outputs {
     /// How many files were rendered because their data changed, when the
     /// build had a memo.
     changed: Option<usize>,
+    /// The rows of the province workbook, when it was made anew.
+    province_rows: Option<ProvinceRows>,
 }
 
 /// Writes every page and workbook into `staging`. With the memo of the last
@@ -455,6 +465,7 @@ fn write_outputs(
     options: &RenderOptions,
     staging: &Staging,
     memo: Option<&Memo>,
+    province_rows: &ProvinceRows,
 ) -> Result<Outputs, Error> {
     let (pages, workbooks) = rayon::join(
         || match memo {
@@ -464,7 +475,7 @@ fn write_outputs(
                 rendered: 0,
             }),
         },
-        || write_workbooks(summary, staging, memo),
+        || write_workbooks(summary, staging, memo, province_rows),
     );
     let Rendered {
         mut written,
@@ -477,12 +488,17 @@ fn write_outputs(
     });
     let pages = written.len();
     let count = workbooks.len();
-    written.extend(workbooks.into_iter().map(|book| book.written));
+    let mut made_from = None;
+    for book in workbooks {
+        written.push(book.written);
+        made_from = made_from.or(book.province_rows);
+    }
     Ok(Outputs {
         pages,
         workbooks: count,
         written,
         changed,
+        province_rows: made_from,
     })
 }
 
@@ -491,34 +507,47 @@ struct Workbook {
     written: Written,
     /// Whether it was made anew rather than taken over.
     changed: bool,
+    /// The rows of the province workbook, when it was made anew.
+    province_rows: Option<ProvinceRows>,
 }
 
-/// Writes the province workbook and one workbook per university.
+/// Writes the province workbook and one workbook per university. The
+/// province workbook takes over the rows of `province_rows` that are
+/// unchanged, and the rows it was made from are returned with it.
 fn write_workbooks(
     summary: &Summary,
     staging: &Staging,
     memo: Option<&Memo>,
+    province_rows: &ProvinceRows,
 ) -> Result<Vec<Workbook>, Error> {
     let root = staging.root();
+    let digests: Vec<u128> = summary
+        .universities
+        .par_iter()
+        .map(workbook::rows_digest)
+        .collect();
+
     // `None` stands for the province workbook, so that it is one more task
-    // among the university workbooks.
-    let tasks: Vec<Option<&UniversityReport>> = std::iter::once(None)
-        .chain(summary.universities.iter().map(Some))
+    // among the university workbooks, each given with its index.
+    let tasks: Vec<Option<(usize, &UniversityReport)>> = std::iter::once(None)
+        .chain(summary.universities.iter().enumerate().map(Some))
         .collect();
     tasks
         .par_iter()
         .map(|task| {
             let file = match task {
                 None => workbook::PROVINCE_WORKBOOK.to_owned(),
-                Some(report) => {
+                Some((_, report)) => {
                     let name = workbook::university_workbook_name(&report.name);
                     let folder = render::checked_file_name(root, &report.folder)?;
                     format!("{folder}/{name}")
                 }
             };
             let hash = memo.map(|_| match task {
-                None => workbook::province_fingerprint(summary),
-                Some(report) => workbook::university_fingerprint(report, summary.campaign),
+                None => workbook::province_fingerprint(summary, &digests),
+                Some((index, report)) => {
+                    workbook::university_fingerprint(report, summary.campaign, digests[*index])
+                }
             });
             let entry = memo.and_then(|memo| memo.entry(&file));
             let spare = entry.and_then(MemoEntry::spare);
@@ -529,13 +558,23 @@ fn write_workbooks(
                 Some(stamp) if staging.keep(&file, stamp, spare)? => Some(stamp),
                 _ => None,
             };
+            let mut rows = None;
             let stamp = match kept {
                 Some(stamp) => stamp,
                 None => {
                     let path = root.join(&file);
                     let bytes = match task {
-                        None => workbook::province_workbook(summary, &path)?,
-                        Some(report) => {
+                        None => {
+                            let (bytes, made_from) = workbook::province_workbook_with(
+                                summary,
+                                &path,
+                                &digests,
+                                province_rows,
+                            )?;
+                            rows = Some(made_from);
+                            bytes
+                        }
+                        Some((_, report)) => {
                             workbook::university_workbook(report, summary.campaign, &path)?
                         }
                     };
@@ -549,6 +588,7 @@ fn write_workbooks(
                     stamp,
                 },
                 changed: kept.is_none(),
+                province_rows: rows,
             })
         })
         .collect()
