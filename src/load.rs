@@ -376,13 +376,14 @@ pub fn load_cached(
             Decoded::Invalid(None) => {}
         }
     }
-    diagnostics.extend(across::check(&families, &teams, &invalid, &campaign));
-    diagnostics.extend(names::check(
-        &families,
-        &teams,
-        &campaign,
-        options.campaign.as_deref(),
-    ));
+    // The two sets of checks across records read the records only, so they
+    // run side by side. Their diagnostics are joined in a fixed order.
+    let (across, names) = rayon::join(
+        || across::check(&families, &teams, &invalid, &campaign),
+        || names::check(&families, &teams, &campaign, options.campaign.as_deref()),
+    );
+    diagnostics.extend(across);
+    diagnostics.extend(names);
 
     let sources = resolve_positions(&mut diagnostics, |file| {
         excerpts
@@ -639,7 +640,7 @@ struct DecodedFile {
 }
 
 /// Decodes and checks one record file. With `digest`, a family gets a hash
-/// of its whole record, which tells a rebuild whether its page changed.
+/// of its whole record, from which a rebuild finds whether its page changed.
 fn decode_file(
     path: &Path,
     kind: Kind,

@@ -180,7 +180,7 @@ impl<'a> Summary<'a> {
         for university in &universities {
             totals.add(&university.figures);
         }
-        let other_warnings = other_warnings(&warnings_by_file, families, teams);
+        let other_warnings = other_warnings(&warnings_by_file, &universities);
         Summary {
             campaign,
             as_of,
@@ -234,20 +234,27 @@ fn warnings_by_file(diagnostics: &[Diagnostic]) -> WarningsByFile<'_> {
 }
 
 /// Returns the warnings whose file is neither a family nor a team record,
-/// which no university's report lists.
+/// which no university's report lists. A university's report lists the
+/// warnings of each of its records, so those are all the others.
 fn other_warnings<'a>(
     warnings_by_file: &WarningsByFile<'a>,
-    families: &[Arc<Family>],
-    teams: &[Arc<Team>],
+    universities: &[UniversityReport],
 ) -> Vec<&'a Diagnostic> {
-    let records: HashSet<&OsStr> = families
-        .iter()
-        .map(|family| family.source.path.as_os_str())
-        .chain(teams.iter().map(|team| team.source.path.as_os_str()))
-        .collect();
+    let mut listed: HashSet<&OsStr> = HashSet::default();
+    for university in universities {
+        let mut last = None;
+        for warning in &university.warnings {
+            let file = warning.file.as_os_str();
+            // A university's warnings are sorted by file.
+            if last != Some(file) {
+                listed.insert(file);
+                last = Some(file);
+            }
+        }
+    }
     let mut others: Vec<&Diagnostic> = warnings_by_file
         .iter()
-        .filter(|(file, _)| !records.contains(*file))
+        .filter(|(file, _)| !listed.contains(*file))
         .flat_map(|(_, warnings)| warnings.iter().copied())
         .collect();
     crate::diagnostic::sort_refs(&mut others);
