@@ -2,7 +2,7 @@
 //! references, the same worker twice, page names that collide, team sizes
 //! and unlisted universities. Each runs in linear time over hash maps.
 
-use std::collections::HashSet;
+use std::borrow::Cow;
 
 use foldhash::HashMap;
 use std::path::Path;
@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use crate::campaign::Campaign;
 use crate::diagnostic::{self as checks, Check, Diagnostic, Text};
-use crate::record::{Family, Team, team_key};
+use crate::record::{Family, Team, team_key_of};
 use crate::summary::folder_of;
 
 /// Links of records that failed to decode. The cross-record checks use them
@@ -20,13 +20,13 @@ pub struct InvalidRecords {
     /// `(university, team)` named by families that are otherwise invalid.
     pub team_references: Vec<(String, String)>,
     /// Matching keys of team files that exist but are invalid.
-    pub team_ids: HashSet<String>,
+    pub team_ids: foldhash::HashSet<String>,
 }
 
 /// Runs every check that compares records with each other and with the campaign.
 pub fn check(
     families: &[Arc<Family>],
-    teams: &[Team],
+    teams: &[Arc<Team>],
     invalid: &InvalidRecords,
     campaign: &Campaign,
 ) -> Vec<Diagnostic> {
@@ -39,26 +39,17 @@ pub fn check(
         rule(&mut found);
         found
     };
-    let ((references, duplicates), (collisions, (sizes, unknown))) = rayon::join(
+    let (((references, sizes), duplicates), (collisions, unknown)) = rayon::join(
         || {
             rayon::join(
-                || {
-                    collect(&|found| {
-                        team_references(families, &team_index, invalid, campaign, found)
-                    })
-                },
+                || team_links(families, teams, &team_index, invalid, campaign),
                 || collect(&|found| duplicate_workers(families, found)),
             )
         },
         || {
             rayon::join(
                 || collect(&|found| family_collisions(families, campaign, found)),
-                || {
-                    rayon::join(
-                        || collect(&|found| team_sizes(families, teams, invalid, found)),
-                        || collect(&|found| unknown_universities(families, teams, campaign, found)),
-                    )
-                },
+                || collect(&|found| unknown_universities(families, teams, campaign, found)),
             )
         },
     );
@@ -68,14 +59,20 @@ pub fn check(
     diagnostics
 }
 
-/// Teams by their matching key (see `team_key`).
-type TeamIndex<'a> = HashMap<String, Vec<&'a Team>>;
+/// The teams of every university by their matching key (see `team_key`),
+/// in the order of `teams`. A team whose university has another team of
+/// the same key is left out.
+struct TeamIndex<'a> {
+    by_id: HashMap<Cow<'a, str>, Vec<&'a Team>>,
+}
 
-fn index_teams<'a>(teams: &'a [Team], diagnostics: &mut Vec<Diagnostic>) -> TeamIndex<'a> {
-    let mut by_id: TeamIndex<'a> = HashMap::default();
-    let mut seen: HashMap<(&str, String), &Path> = HashMap::default();
+fn index_teams<'a>(teams: &'a [Arc<Team>], diagnostics: &mut Vec<Diagnostic>) -> TeamIndex<'a> {
+    let mut by_id: HashMap<Cow<str>, Vec<&Team>> =
+        HashMap::with_capacity_and_hasher(teams.len(), Default::default());
+    let mut seen: HashMap<(&str, Cow<str>), &Path> =
+        HashMap::with_capacity_and_hasher(teams.len(), Default::default());
     for team in teams {
-        let key = (team.university.as_str(), team_key(&team.source.id));
+        let key = (team.university.as_str(), team_key_of(&team.source.id));
         if let Some(first) = seen.get(&key) {
             let (id, university, first) = (&team.source.id, &team.university, first.display());
             let message = Text::new(
@@ -96,24 +93,79 @@ fn index_teams<'a>(teams: &'a [Team], diagnostics: &mut Vec<Diagnostic>) -> Team
             diagnostics.push(diagnostic);
             continue;
         }
+        by_id.entry(key.1.clone()).or_default().push(team);
         seen.insert(key, &team.source.path);
-        by_id
-            .entry(team_key(&team.source.id))
-            .or_default()
-            .push(team);
     }
-    by_id
+    TeamIndex { by_id }
 }
 
-fn team_references(
+/// A university and the matching key of a team id.
+type TeamPlace<'a> = (&'a str, Cow<'a, str>);
+
+/// Checks the team each family names, and the number of families each team
+/// serves, in one pass over the families. Returns the diagnostics of the
+/// references, then those of the team sizes.
+fn team_links(
     families: &[Arc<Family>],
-    teams: &TeamIndex,
+    teams: &[Arc<Team>],
+    index: &TeamIndex,
     invalid: &InvalidRecords,
     campaign: &Campaign,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
+) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+    // The number of families of each team's university that name its key.
+    let mut served: HashMap<TeamPlace, u32> =
+        HashMap::with_capacity_and_hasher(teams.len(), Default::default());
+    for team in teams {
+        served.insert(team_place(team), 0);
+    }
+    let mut references = Vec::new();
+    // Only needed for the hint of an unknown team, so made when one is found.
+    let mut ids_by_university: Option<HashMap<&str, Vec<&str>>> = None;
+    for family in families {
+        let university = family.university.as_str();
+        let key = team_key_of(&family.team);
+        if invalid.team_ids.contains(key.as_ref()) {
+            // The family still counts for a team of its university.
+            if let Some(count) = served.get_mut(&(university, key)) {
+                *count += 1;
+            }
+            continue;
+        }
+        if let Some(count) = served.get_mut(&(university, key.clone())) {
+            *count += 1;
+            continue;
+        }
+        let candidates = index.by_id.get(key.as_ref()).map_or(&[][..], Vec::as_slice);
+        let (check, message, hint) = match candidates.first() {
+            Some(other) => other_university(&family.team, university, &other.university, campaign),
+            None => {
+                let ids = ids_by_university.get_or_insert_with(|| team_ids_by_university(index));
+                unknown_team(&family.team, university, ids.get(university))
+            }
+        };
+        references.push(Diagnostic::new(
+            check,
+            &family.source.path,
+            "team",
+            message,
+            hint,
+        ));
+    }
+    // Families that failed to decode count, under the id `?`, so that one
+    // broken file does not make its team look too small.
+    for (university, team) in &invalid.team_references {
+        if let Some(count) = served.get_mut(&(university.as_str(), team_key_of(team))) {
+            *count += 1;
+        }
+    }
+    let sizes = team_sizes(families, teams, invalid, &served);
+    (references, sizes)
+}
+
+/// Returns the ids of each university's teams, sorted.
+fn team_ids_by_university<'a>(teams: &TeamIndex<'a>) -> HashMap<&'a str, Vec<&'a str>> {
     let mut ids_by_university: HashMap<&str, Vec<&str>> = HashMap::default();
-    for team in teams.values().flatten() {
+    for team in teams.by_id.values().flatten() {
         ids_by_university
             .entry(&team.university)
             .or_default()
@@ -122,32 +174,7 @@ fn team_references(
     for ids in ids_by_university.values_mut() {
         ids.sort_unstable();
     }
-    let linked = families
-        .iter()
-        .filter(|f| !invalid.team_ids.contains(&team_key(&f.team)));
-    for family in linked {
-        let candidates = teams
-            .get(&team_key(&family.team))
-            .map_or(&[][..], Vec::as_slice);
-        if candidates
-            .iter()
-            .any(|team| team.university == family.university)
-        {
-            continue;
-        }
-        let university = family.university.as_str();
-        let (check, message, hint) = match candidates.first() {
-            Some(other) => other_university(&family.team, university, &other.university, campaign),
-            None => unknown_team(&family.team, university, ids_by_university.get(university)),
-        };
-        diagnostics.push(Diagnostic::new(
-            check,
-            &family.source.path,
-            "team",
-            message,
-            hint,
-        ));
-    }
+    ids_by_university
 }
 
 fn other_university(
@@ -212,7 +239,14 @@ fn unknown_team(team: &str, university: &str, ids: Option<&Vec<&str>>) -> (Check
 }
 
 fn duplicate_workers(families: &[Arc<Family>], diagnostics: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<(&str, &str), &Path> = HashMap::default();
+    let keys = families
+        .iter()
+        .map(|family| (family.worker.name.trim(), family.worker.hospital.trim()));
+    if all_distinct(keys) {
+        return;
+    }
+    let mut seen: HashMap<(&str, &str), &Path> =
+        HashMap::with_capacity_and_hasher(families.len(), Default::default());
     for family in families {
         let key = (family.worker.name.trim(), family.worker.hospital.trim());
         let Some(first) = seen.get(&key) else {
@@ -244,10 +278,25 @@ fn family_collisions(
     campaign: &Campaign,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let mut pages: HashMap<(String, String), &Path> = HashMap::default();
+    // Universities are few, so each one's folder is looked up once.
+    let mut folders: HashMap<&str, String> = HashMap::default();
     for family in families {
-        let folder = folder_of(campaign, &family.university).to_lowercase();
-        let key = (folder, family.source.id.to_lowercase());
+        folders
+            .entry(&family.university)
+            .or_insert_with(|| folder_of(campaign, &family.university).to_lowercase());
+    }
+    let keys = families.iter().map(|family| {
+        let folder = folders[family.university.as_str()].as_str();
+        (folder, lowercase(&family.source.id))
+    });
+    if all_distinct(keys) {
+        return;
+    }
+    let mut pages: HashMap<(&str, Cow<str>), &Path> =
+        HashMap::with_capacity_and_hasher(families.len(), Default::default());
+    for family in families {
+        let folder = folders[family.university.as_str()].as_str();
+        let key = (folder, lowercase(&family.source.id));
         let Some(first) = pages.get(&key) else {
             pages.insert(key, &family.source.path);
             continue;
@@ -272,33 +321,49 @@ fn family_collisions(
     }
 }
 
+/// Returns the university and the matching key of a team.
+fn team_place(team: &Team) -> TeamPlace<'_> {
+    (team.university.as_str(), team_key_of(&team.source.id))
+}
+
+/// Reports each team that does not serve 2 or 3 families, given how many
+/// each serves, with the ids of the families it serves.
 fn team_sizes(
     families: &[Arc<Family>],
-    teams: &[Team],
+    teams: &[Arc<Team>],
     invalid: &InvalidRecords,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    // Families that failed to decode count, under the id `?`, so that one
-    // broken file does not make its team look too small.
-    let mut served: HashMap<(&str, String), Vec<&str>> = HashMap::default();
+    served: &HashMap<TeamPlace, u32>,
+) -> Vec<Diagnostic> {
+    let outside = |team: &&Arc<Team>| {
+        let count = served.get(&team_place(team)).copied().unwrap_or(0);
+        !(2..=3).contains(&count)
+    };
+    if !teams.iter().any(|team| outside(&team)) {
+        return Vec::new();
+    }
+    // The ids are listed only for teams outside the rule, which are few.
+    let mut ids: HashMap<TeamPlace, Vec<&str>> = teams
+        .iter()
+        .filter(outside)
+        .map(|team| (team_place(team), Vec::new()))
+        .collect();
     let valid = families.iter().map(|family| {
-        let key = (family.university.as_str(), team_key(&family.team));
+        let key = (family.university.as_str(), team_key_of(&family.team));
         (key, family.source.id.as_str())
     });
     let broken = invalid
         .team_references
         .iter()
-        .map(|(university, team)| ((university.as_str(), team_key(team)), "?"));
+        .map(|(university, team)| ((university.as_str(), team_key_of(team)), "?"));
     for (key, family) in valid.chain(broken) {
-        served.entry(key).or_default().push(family);
-    }
-    for team in teams {
-        let key = (team.university.as_str(), team_key(&team.source.id));
-        let ids = served.get(&key).map_or(&[][..], Vec::as_slice);
-        let count = ids.len();
-        if (2..=3).contains(&count) {
-            continue;
+        if let Some(listed) = ids.get_mut(&key) {
+            listed.push(family);
         }
+    }
+    let mut diagnostics = Vec::new();
+    for team in teams.iter().filter(outside) {
+        let ids = ids.get(&team_place(team)).map_or(&[][..], Vec::as_slice);
+        let count = ids.len();
         let families = if count == 1 { "family" } else { "families" };
         let (id, name) = (&team.source.id, &team.name);
         let (listed_zh, listed_en) = if ids.is_empty() {
@@ -329,11 +394,12 @@ fn team_sizes(
             hint,
         ));
     }
+    diagnostics
 }
 
 fn unknown_universities(
     families: &[Arc<Family>],
-    teams: &[Team],
+    teams: &[Arc<Team>],
     campaign: &Campaign,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
@@ -345,8 +411,13 @@ fn unknown_universities(
                 .iter()
                 .map(|team| (&team.university, &team.source.path)),
         );
+    let listed: foldhash::HashSet<&str> = campaign
+        .universities
+        .iter()
+        .map(|entry| entry.name.as_str())
+        .collect();
     for (university, path) in records {
-        if campaign.university(university).is_some() {
+        if listed.contains(university.as_str()) {
             continue;
         }
         let message = Text::new(
@@ -374,6 +445,33 @@ fn unknown_universities(
             message,
             hint,
         ));
+    }
+}
+
+/// Returns whether no two of `keys` are equal, as far as their hashes show:
+/// it returns `false` when two hashes are equal, including the rare equal
+/// hashes of different keys. A rule then compares the keys themselves, so
+/// it keeps only hashes, not the keys, while it finds no repetition, as is
+/// usual for a campaign.
+fn all_distinct<K: std::hash::Hash>(keys: impl ExactSizeIterator<Item = K>) -> bool {
+    use std::hash::BuildHasher as _;
+    let state = foldhash::fast::FixedState::default();
+    let mut hashes: foldhash::HashSet<u64> =
+        foldhash::HashSet::with_capacity_and_hasher(keys.len(), Default::default());
+    keys.into_iter()
+        .all(|key| hashes.insert(state.hash_one(key)))
+}
+
+/// Returns `text` in lowercase, borrowing it when it has no uppercase letter
+/// to change, as most record ids do.
+fn lowercase(text: &str) -> Cow<'_, str> {
+    if text
+        .bytes()
+        .all(|byte| byte.is_ascii() && !byte.is_ascii_uppercase())
+    {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.to_lowercase())
     }
 }
 

@@ -128,7 +128,7 @@ impl Style {
 /// Renders one diagnostic with the offending source line when it is known.
 pub fn render_text(
     diagnostic: &Diagnostic,
-    sources: &HashMap<PathBuf, SourceLines>,
+    sources: &HashMap<PathBuf, Arc<SourceLines>>,
     style: Style,
 ) -> String {
     let (severity, color) = match (diagnostic.check.severity, style.lang) {

@@ -3,8 +3,9 @@
 //! and column. Nothing here writes a file.
 
 use std::collections::HashMap;
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsStr;
 use std::fs;
+use std::hash::Hash as _;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -20,6 +21,7 @@ use crate::check;
 use crate::date::Date;
 use crate::decode::Decoder;
 use crate::diagnostic::{self as checks, Diagnostic, Position, Text};
+use crate::digest::Digest;
 use crate::emit::SourceLines;
 use crate::error::Error;
 use crate::form;
@@ -53,11 +55,17 @@ pub struct Loaded {
     /// Shared, so that collecting them copies no record and a
     /// [`RecordCache`] can hand them to the next load.
     pub families: Vec<Arc<Family>>,
-    pub teams: Vec<Team>,
+    /// A hash of each family record, at the family's index, computed when
+    /// the load had a [`RecordCache`]; empty otherwise.
+    pub family_digests: Vec<u128>,
+    /// Shared as the families are.
+    pub teams: Vec<Arc<Team>>,
     /// Sorted by file, line and column.
     pub diagnostics: Vec<Diagnostic>,
     /// Sources of the files that have diagnostics, for printing snippets.
-    pub sources: HashMap<PathBuf, SourceLines>,
+    /// Shared with a [`RecordCache`], which keeps the lines of each file
+    /// it decoded.
+    pub sources: HashMap<PathBuf, Arc<SourceLines>>,
     /// Number of record files read.
     pub records_read: usize,
 }
@@ -81,18 +89,15 @@ enum Kind {
     Team,
 }
 
-#[derive(Clone)]
 enum Decoded {
-    Family(Arc<Family>),
-    /// Boxed, as the links of an invalid record are, so that the many
-    /// families' results stay small.
-    Team(Box<Team>),
+    /// The family, with a hash of the whole record when one was asked for.
+    Family(Arc<Family>, Option<u128>),
+    Team(Arc<Team>),
     /// A record with errors, with what other records may refer to.
     Invalid(Option<Box<Partial>>),
 }
 
 /// The links of an invalid record to other records.
-#[derive(Clone)]
 enum Partial {
     Family { university: String, team: String },
     Team { id: String },
@@ -111,13 +116,80 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, Error> {
 pub struct RecordCache {
     /// What every cached result depends on besides its own file.
     context: Option<CacheContext>,
-    /// Keyed by the path's bytes, which the walk gives the same on every
-    /// load, because hashing a `Path` splits it into components first.
-    files: foldhash::HashMap<OsString, (FileStamp, DecodedFile)>,
+    /// The record files of the last load with their results.
+    last: Option<LastDecodes>,
+    /// The last listing that record files were picked from, so that a
+    /// listing of the same paths is not filtered and sorted again.
+    picked: Option<Picked>,
     /// Every regular file under the records folder with its stamp, as a
     /// scan just before the next load found them. That load takes it in
     /// place of walking the folder and reading each file's metadata again.
     listing: Option<Listing>,
+}
+
+/// Record files in walk order, each with its kind, shared between a load
+/// and the cache.
+type RecordFiles = Arc<[(PathBuf, Kind)]>;
+
+/// The record files of one load and the result of each, at the same index.
+struct LastDecodes {
+    files: RecordFiles,
+    /// The stamp each file had when it was decoded, and the result. A file
+    /// whose stamp was `None` is decoded again by the next load.
+    results: Vec<(Option<FileStamp>, Arc<DecodedFile>)>,
+}
+
+/// The record files picked out of one listing.
+struct Picked {
+    /// The records folder that was listed.
+    records: PathBuf,
+    /// Every path of the listing, in its order.
+    listed: Vec<PathBuf>,
+    /// The index in `listed` of each record file, in walk order.
+    order: Vec<usize>,
+    files: RecordFiles,
+}
+
+/// Finds the result of the last load for a file of this load. When both
+/// loads found the same files, as rebuilds usually do, it is at the same
+/// index, and otherwise it is looked up by path.
+struct PreviousResults<'a> {
+    last: &'a LastDecodes,
+    /// The index of each path in the last load, when its files differ.
+    by_path: Option<foldhash::HashMap<&'a OsStr, usize>>,
+}
+
+impl<'a> PreviousResults<'a> {
+    fn new(last: &'a LastDecodes, files: &RecordFiles) -> PreviousResults<'a> {
+        let same = Arc::ptr_eq(&last.files, files) || same_paths(&last.files, files);
+        let by_path = (!same).then(|| {
+            last.files
+                .iter()
+                .enumerate()
+                .map(|(index, (path, _))| (path.as_os_str(), index))
+                .collect()
+        });
+        PreviousResults { last, by_path }
+    }
+
+    fn get(&self, index: usize, path: &Path) -> Option<&'a (Option<FileStamp>, Arc<DecodedFile>)> {
+        let index = match &self.by_path {
+            None => index,
+            Some(by_path) => *by_path.get(path.as_os_str())?,
+        };
+        self.last.results.get(index)
+    }
+}
+
+/// Returns whether two lists of record files name the same paths in the
+/// same order. Paths are compared as bytes, which is cheaper than comparing
+/// their components and exact for paths made by the same walk or scan.
+fn same_paths(left: &[(PathBuf, Kind)], right: &[(PathBuf, Kind)]) -> bool {
+    left.len() == right.len()
+        && left
+            .iter()
+            .zip(right)
+            .all(|((left, _), (right, _))| left.as_os_str() == right.as_os_str())
 }
 
 /// Regular files found under a records folder, each with its stamp.
@@ -141,7 +213,10 @@ impl std::fmt::Debug for RecordCache {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter
             .debug_struct("RecordCache")
-            .field("files", &self.files.len())
+            .field(
+                "files",
+                &self.last.as_ref().map_or(0, |last| last.results.len()),
+            )
             .finish()
     }
 }
@@ -192,11 +267,12 @@ pub fn load_cached(
         // Deadlines, the university list and the build date all come from the
         // campaign file, so checking records against a broken one would only
         // report problems that are not there.
-        let sources = resolve_positions(&mut diagnostics, HashMap::new());
+        let sources = resolve_positions(&mut diagnostics, |_| None);
         return Ok(Loaded {
             campaign,
             as_of,
             families: Vec::new(),
+            family_digests: Vec::new(),
             teams: Vec::new(),
             diagnostics,
             sources,
@@ -208,14 +284,24 @@ pub fn load_cached(
             // A scan of a folder that is gone lists no files, which must not
             // pass for an empty campaign.
             ensure_records_folder(&options.records)?;
-            records_of(listing)
+            match cache.as_deref_mut() {
+                Some(cache) => {
+                    let (files, stamps) = pick_records(listing, &mut cache.picked);
+                    (files, Some(stamps))
+                }
+                None => {
+                    let (files, stamps, _) = records_of(listing);
+                    (files.into(), Some(stamps))
+                }
+            }
         }
         None => {
             let (files, walk_problems) = find_records(&options.records)?;
             diagnostics.extend(walk_problems);
-            (files, None)
+            (files.into(), None)
         }
     };
+    let files: RecordFiles = files;
     progress.start(Step::Check, files.len());
     let context = CacheContext {
         records: options.records.clone(),
@@ -229,96 +315,104 @@ pub fn load_cached(
     if let Some(cache) = cache.as_deref_mut()
         && cache.context.as_ref() != Some(&context)
     {
-        cache.files.clear();
+        cache.last = None;
         cache.context = Some(context);
     }
-    let cached = cache.as_deref().map(|cache| &cache.files);
-    let decoded: Vec<(Option<FileStamp>, DecodedFile, bool)> = files
+    // Stamps matter only to a cache, so a load without one reads none.
+    let cached = cache.is_some();
+    let last = cache.as_deref().and_then(|cache| cache.last.as_ref());
+    let previous = last.map(|last| PreviousResults::new(last, &files));
+    let decoded: Vec<(Option<FileStamp>, Arc<DecodedFile>)> = files
         .par_iter()
         .enumerate()
         .map(|(index, (path, kind))| {
             progress.advance();
             let stamp = match &stamps {
-                Some(stamps) => cached.map(|_| stamps[index]),
-                None => cached.and_then(|_| file_stamp(path)),
+                Some(stamps) if cached => Some(stamps[index]),
+                None if cached => file_stamp(path),
+                _ => None,
             };
-            if let Some((previous, file)) = cached.and_then(|files| files.get(path.as_os_str()))
-                && stamp.as_ref() == Some(previous)
+            if let Some((Some(earlier), file)) = previous
+                .as_ref()
+                .and_then(|previous| previous.get(index, path))
+                && stamp.as_ref() == Some(earlier)
             {
-                return (stamp, file.clone(), false);
+                return (stamp, Arc::clone(file));
             }
-            let file = decode_file(path, *kind, &campaign, as_of, options.keep_text);
-            (stamp, file, true)
+            let file = decode_file(path, *kind, &campaign, as_of, options.keep_text, cached);
+            (stamp, Arc::new(file))
         })
         .collect();
-    if let Some(cache) = cache {
-        // Only new results go in; the others are there already.
-        for ((path, _), (stamp, file, fresh)) in files.iter().zip(&decoded) {
-            match stamp {
-                Some(stamp) if *fresh => {
-                    cache
-                        .files
-                        .insert(path.clone().into_os_string(), (*stamp, file.clone()));
-                }
-                Some(_) => {}
-                None => {
-                    cache.files.remove(path.as_os_str());
-                }
-            }
-        }
-        // Every file found now is in the cache, so any more are files gone.
-        let found = decoded.iter().filter(|(stamp, ..)| stamp.is_some()).count();
-        if cache.files.len() > found {
-            let present: foldhash::HashSet<&OsStr> =
-                files.iter().map(|(path, _)| path.as_os_str()).collect();
-            cache
-                .files
-                .retain(|path, _| present.contains(path.as_os_str()));
-        }
-    }
-    let decoded = decoded.into_iter().map(|(_, file, _)| file);
+    drop(previous);
 
     let mut families = Vec::with_capacity(decoded.len());
+    let mut family_digests = Vec::with_capacity(if cached { decoded.len() } else { 0 });
     let mut teams = Vec::new();
     let mut invalid = InvalidRecords::default();
-    let mut excerpts = HashMap::new();
-    for ((path, _), file) in files.iter().zip(decoded) {
-        diagnostics.extend(file.diagnostics);
-        if let Some(lines) = file.lines {
-            excerpts.insert(path.clone(), lines);
+    let mut excerpts: foldhash::HashMap<&OsStr, &Arc<SourceLines>> = foldhash::HashMap::default();
+    let file_diagnostics: usize = decoded.iter().map(|(_, file)| file.diagnostics.len()).sum();
+    diagnostics.reserve(file_diagnostics);
+    for ((path, _), (_, file)) in files.iter().zip(&decoded) {
+        diagnostics.extend(file.diagnostics.iter().cloned());
+        if let Some(lines) = &file.lines {
+            excerpts.insert(path.as_os_str(), lines);
         }
-        match file.record {
-            Decoded::Family(family) => families.push(family),
-            Decoded::Team(team) => teams.push(*team),
-            Decoded::Invalid(Some(partial)) => match *partial {
+        match &file.record {
+            Decoded::Family(family, digest) => {
+                families.push(Arc::clone(family));
+                family_digests.extend(*digest);
+            }
+            Decoded::Team(team) => teams.push(Arc::clone(team)),
+            Decoded::Invalid(Some(partial)) => match partial.as_ref() {
                 Partial::Family { university, team } => {
-                    invalid.team_references.push((university, team));
+                    invalid
+                        .team_references
+                        .push((university.clone(), team.clone()));
                 }
                 Partial::Team { id } => {
-                    invalid.team_ids.insert(id);
+                    invalid.team_ids.insert(id.clone());
                 }
             },
             Decoded::Invalid(None) => {}
         }
     }
-    diagnostics.extend(across::check(&families, &teams, &invalid, &campaign));
-    diagnostics.extend(names::check(
-        &families,
-        &teams,
-        &campaign,
-        options.campaign.as_deref(),
-    ));
+    // The two sets of checks across records read the records only, so they
+    // run side by side. Their diagnostics are joined in a fixed order.
+    let (across, names) = rayon::join(
+        || across::check(&families, &teams, &invalid, &campaign),
+        || names::check(&families, &teams, &campaign, options.campaign.as_deref()),
+    );
+    diagnostics.extend(across);
+    diagnostics.extend(names);
 
-    let sources = resolve_positions(&mut diagnostics, excerpts);
+    let sources = resolve_positions(&mut diagnostics, |file| {
+        excerpts
+            .get(file.as_os_str())
+            .map(|lines| Arc::clone(lines))
+    });
+    drop(excerpts);
     checks::sort(&mut diagnostics);
+    let records_read = files.len();
+    if let Some(cache) = cache {
+        cache.last = Some(LastDecodes {
+            files,
+            results: decoded,
+        });
+    }
+    // A hash must be at its family's index, so hashes are given only when
+    // every family has one.
+    if family_digests.len() != families.len() {
+        family_digests.clear();
+    }
     Ok(Loaded {
         campaign,
         as_of,
         families,
+        family_digests,
         teams,
         diagnostics,
         sources,
-        records_read: files.len(),
+        records_read,
     })
 }
 
@@ -352,14 +446,49 @@ fn load_campaign(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Campa
 /// Record files with their kinds, and the problems met while looking for them.
 type Found = (Vec<(PathBuf, Kind)>, Vec<Diagnostic>);
 
+/// Picks the record files out of a listing as [`records_of`] does, reusing
+/// the files picked from the last listing when it named the same paths in
+/// the same order, as the scans of `serve` do between edits of records.
+fn pick_records(listing: Listing, picked: &mut Option<Picked>) -> (RecordFiles, Vec<FileStamp>) {
+    if let Some(last) = picked.as_ref()
+        && last.records == listing.records
+        && last.listed.len() == listing.files.len()
+        && last
+            .listed
+            .iter()
+            .zip(&listing.files)
+            .all(|(left, (right, _))| left.as_os_str() == right.as_os_str())
+    {
+        let stamps = last
+            .order
+            .iter()
+            .map(|&index| listing.files[index].1)
+            .collect();
+        return (Arc::clone(&last.files), stamps);
+    }
+    let listed: Vec<PathBuf> = listing.files.iter().map(|(path, _)| path.clone()).collect();
+    let records = listing.records.clone();
+    let (files, stamps, order) = records_of(listing);
+    let files: RecordFiles = files.into();
+    *picked = Some(Picked {
+        records,
+        listed,
+        order,
+        files: Arc::clone(&files),
+    });
+    (files, stamps)
+}
+
 /// Picks the record files out of a listing, as [`find_records`] would find
-/// them, and returns them with their stamps in the same order.
-fn records_of(listing: Listing) -> (Vec<(PathBuf, Kind)>, Option<Vec<FileStamp>>) {
+/// them, and returns them with their stamps in the same order, and the
+/// index of each in the listing.
+fn records_of(listing: Listing) -> (Vec<(PathBuf, Kind)>, Vec<FileStamp>, Vec<usize>) {
     let root = &listing.records;
-    let mut found: Vec<(PathBuf, Kind, FileStamp)> = listing
+    let mut found: Vec<(PathBuf, Kind, FileStamp, usize)> = listing
         .files
         .into_iter()
-        .filter(|(path, _)| {
+        .enumerate()
+        .filter(|(_, (path, _))| {
             let Ok(relative) = path.strip_prefix(root) else {
                 return false;
             };
@@ -368,18 +497,19 @@ fn records_of(listing: Listing) -> (Vec<(PathBuf, Kind)>, Option<Vec<FileStamp>>
                 .any(|part| is_hidden_name(part.as_os_str()));
             !hidden && is_yaml(path)
         })
-        .map(|(path, stamp)| {
+        .map(|(index, (path, stamp))| {
             let kind = kind_of(&path);
-            (path, kind, stamp)
+            (path, kind, stamp, index)
         })
         .collect();
     found.sort_by_cached_key(|(path, ..)| walk_order_key(path));
-    let stamps = found.iter().map(|(_, _, stamp)| *stamp).collect();
+    let stamps = found.iter().map(|(_, _, stamp, _)| *stamp).collect();
+    let order = found.iter().map(|(.., index)| *index).collect();
     let files = found
         .into_iter()
-        .map(|(path, kind, _)| (path, kind))
+        .map(|(path, kind, ..)| (path, kind))
         .collect();
-    (files, Some(stamps))
+    (files, stamps, order)
 }
 
 /// Lists record files in a stable order, skipping names that start with `.` or `_`.
@@ -502,19 +632,22 @@ fn kind_of(path: &Path) -> Kind {
 
 /// Result of decoding one file: the record, its diagnostics and, when
 /// they were located here, the source lines they point at.
-#[derive(Clone)]
 struct DecodedFile {
     record: Decoded,
+    /// Sorted by position when they were located here.
     diagnostics: Vec<Diagnostic>,
-    lines: Option<Excerpt>,
+    lines: Option<Arc<SourceLines>>,
 }
 
+/// Decodes and checks one record file. With `digest`, a family gets a hash
+/// of its whole record, from which a rebuild finds whether its page changed.
 fn decode_file(
     path: &Path,
     kind: Kind,
     campaign: &Campaign,
     as_of: Date,
     keep_text: bool,
+    digest: bool,
 ) -> DecodedFile {
     let parsed = read_source(path)
         .and_then(|source| syntax::parse(path, &source).map(|parsed| (source, parsed)));
@@ -561,7 +694,12 @@ fn decode_file(
             if !keep_text {
                 family.drop_text();
             }
-            Decoded::Family(Arc::new(family))
+            let digest = digest.then(|| {
+                let mut hasher = Digest::new();
+                family.hash(&mut hasher);
+                hasher.finish128()
+            });
+            Decoded::Family(Arc::new(family), digest)
         }),
         Kind::Team => form::team(&mut decoder, value, source).map(|team| {
             decoder.diagnostics.extend(check::team(&team));
@@ -574,7 +712,7 @@ fn decode_file(
             // campaign's rosters take megabytes.
             let mut team = team;
             team.roster = Vec::new();
-            Decoded::Team(Box::new(team))
+            Decoded::Team(Arc::new(team))
         }),
     };
     let record =
@@ -592,7 +730,11 @@ fn decode_file(
                     diagnostic.located = true;
                 }
             }
-            Some(excerpt(&text, &diagnostics))
+            checks::sort(&mut diagnostics);
+            Some(Arc::new(SourceLines::from_lines(excerpt(
+                &text,
+                &diagnostics,
+            ))))
         }
         _ => None,
     };
@@ -839,39 +981,40 @@ fn line_one() -> Position {
 
 /// Fills in the line and column of every diagnostic not yet located from
 /// its key path, reading each file that has such diagnostics once. Returns
-/// the source lines that the diagnostics point at: the lines in `excerpts`
-/// where they cover every diagnostic of a file, else the whole file.
+/// the source lines that the diagnostics point at: the lines that
+/// `excerpt_of` returns for a file where they cover every diagnostic of
+/// that file, else the whole file.
 fn resolve_positions(
     diagnostics: &mut [Diagnostic],
-    mut excerpts: HashMap<PathBuf, Excerpt>,
-) -> HashMap<PathBuf, SourceLines> {
+    excerpt_of: impl Fn(&Path) -> Option<Arc<SourceLines>> + Sync,
+) -> HashMap<PathBuf, Arc<SourceLines>> {
     // Diagnostics of one file are resolved together with one position index,
     // which is dropped right after: holding the indexes of every file at
     // once cost several kilobytes per file with a diagnostic.
     diagnostics.sort_by(|left, right| left.file.cmp(&right.file));
-    let mut groups: Vec<(&mut [Diagnostic], Option<Excerpt>)> = Vec::new();
+    let mut groups: Vec<&mut [Diagnostic]> = Vec::new();
     let mut rest = diagnostics;
     while !rest.is_empty() {
-        let length = rest.iter().take_while(|d| d.file == rest[0].file).count();
+        let file = rest[0].file.as_os_str();
+        let length = rest
+            .iter()
+            .take_while(|d| d.file.as_os_str() == file)
+            .count();
         let (group, tail) = rest.split_at_mut(length);
-        let excerpt = excerpts.remove(&group[0].file);
-        groups.push((group, excerpt));
+        groups.push(group);
         rest = tail;
     }
     groups
         .into_par_iter()
-        .filter_map(|(group, excerpt)| {
+        .filter_map(|group| {
             let file = group[0].file.clone();
-            let covered = excerpt.filter(|lines| {
-                group.iter().all(|d| {
-                    d.located
-                        && lines
-                            .binary_search_by_key(&d.start.line, |(number, _)| *number)
-                            .is_ok()
-                })
+            let covered = excerpt_of(&file).filter(|lines| {
+                group
+                    .iter()
+                    .all(|d| d.located && lines.line(d.start.line).is_some())
             });
             if let Some(lines) = covered {
-                return Some((file, KeptSource::Lines(lines)));
+                return Some((file, lines));
             }
             // A GBK file is shown decoded, so its diagnostic can quote the line.
             let source = read_source(&file).ok().or_else(|| gbk_source(&file));
@@ -888,22 +1031,7 @@ fn resolve_positions(
                 diagnostic.end = end;
                 diagnostic.located = true;
             }
-            Some((file, KeptSource::Whole(source?)))
-        })
-        .collect::<Vec<(PathBuf, KeptSource)>>()
-        .into_iter()
-        .map(|(file, kept)| {
-            let lines = match kept {
-                KeptSource::Whole(source) => SourceLines::new(source),
-                KeptSource::Lines(lines) => SourceLines::from_lines(lines),
-            };
-            (file, lines)
+            Some((file, Arc::new(SourceLines::new(source?))))
         })
         .collect()
-}
-
-/// The source of a file kept for printing its diagnostics.
-enum KeptSource {
-    Whole(String),
-    Lines(Excerpt),
 }

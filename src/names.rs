@@ -66,7 +66,7 @@ pub fn unusable_reason(name: &str) -> Option<Text> {
 /// Checks the folder of every university and the page name of every family.
 pub fn check(
     families: &[Arc<Family>],
-    teams: &[Team],
+    teams: &[Arc<Team>],
     campaign: &Campaign,
     campaign_file: Option<&Path>,
 ) -> Vec<Diagnostic> {

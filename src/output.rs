@@ -10,10 +10,11 @@
 //! trades disk space (a second copy of the site) for speed.
 
 use foldhash::{HashMap, HashSet};
+use std::fmt::Write as _;
 use std::fs::{self, File};
 use std::io::{self, Write as _};
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
 use rayon::prelude::*;
@@ -21,6 +22,10 @@ use xxhash_rust::xxh3::xxh3_128;
 
 use crate::error::Error;
 use crate::progress::Progress;
+
+mod watch;
+
+pub use watch::{OutputWatch, Untouched};
 
 /// File that marks a folder as written by this tool and lists the files it
 /// wrote, so that the next build replaces the folder only if nothing was added.
@@ -38,57 +43,156 @@ pub trait Sink: Sync {
     /// Returns the folder the relative paths start from.
     fn root(&self) -> &Path;
 
-    /// Writes `bytes` to the file at `relative`, creating its folders.
-    fn put(&self, relative: &str, bytes: &[u8]) -> Result<(), Error>;
+    /// Writes `bytes` to the file at `relative`, creating its folders, and
+    /// returns the stamp of the content. `spare` is the stamp that a
+    /// session's memo records for the spare folder's copy of the file.
+    fn put(&self, relative: &str, bytes: &[u8], spare: Option<Stamp>) -> Result<Stamp, Error>;
 
     /// Takes over the file at `relative` from the output of the last build,
     /// where it contained the content of `stamp`, and returns whether it could.
-    /// When it returns `false`, the caller writes the file with [`Sink::put`].
-    fn keep(&self, relative: &str, stamp: Stamp) -> Result<bool, Error> {
-        let _ = (relative, stamp);
+    /// `spare` is as for [`Sink::put`]. When it returns `false`, the caller
+    /// writes the file with [`Sink::put`].
+    fn keep(&self, relative: &str, stamp: Stamp, spare: Option<Stamp>) -> Result<bool, Error> {
+        let _ = (relative, stamp, spare);
         Ok(false)
     }
 }
 
-/// The inputs of each output file of the last successful build: a hash of
-/// its input data, and the stamp of the content written.
+/// One file a build wrote or took over: its path relative to the site, the
+/// hash of the data it was made from, when the build had a memo, and the
+/// stamp of its content.
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub file: String,
+    pub data: Option<u128>,
+    pub stamp: Stamp,
+}
+
+/// The record of what a series of builds into one output folder wrote. For
+/// each file it keeps the data hash and stamp of the output folder's copy,
+/// which the last successful build wrote. It also keeps the stamp of the
+/// spare folder's copy, which the build before it wrote.
 #[derive(Debug, Default)]
 pub struct Memo {
-    files: HashMap<String, (u128, Stamp)>,
-    /// The marker that build left in the output folder.
+    files: HashMap<String, MemoEntry>,
+    /// The marker the last build left in the output folder.
     marker: Option<MarkerIdentity>,
+    /// The marker the build before it left, now in the spare folder.
+    spare_marker: Option<MarkerIdentity>,
+    /// Whether the memo records the output folder, which is so once a build
+    /// was committed with it.
+    published_known: bool,
+    /// Whether the `spare` stamps record the spare folder, which is so once
+    /// two builds were committed with the memo. Before that, the spare
+    /// folder contains a site that the memo does not record.
+    spare_known: bool,
+}
+
+/// The memo's record of one file.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MemoEntry {
+    /// The hash of the data and the stamp of the content of the copy in the
+    /// output folder, when the last build wrote one.
+    published: Option<(Option<u128>, Stamp)>,
+    /// The stamp of the copy in the spare folder, when there is one.
+    spare: Option<Stamp>,
+}
+
+impl MemoEntry {
+    /// Returns the stamp of the output folder's copy when the last build
+    /// made it from data with the hash `data`.
+    pub fn unchanged(&self, data: u128) -> Option<Stamp> {
+        match self.published {
+            Some((Some(previous), stamp)) if previous == data => Some(stamp),
+            _ => None,
+        }
+    }
+
+    /// Returns the stamp of the spare folder's copy.
+    pub fn spare(&self) -> Option<Stamp> {
+        self.spare
+    }
 }
 
 impl Memo {
+    /// Returns what the memo records of the file at `relative`.
+    pub fn entry(&self, relative: &str) -> Option<&MemoEntry> {
+        self.files.get(relative)
+    }
+
     /// Returns the stamp of the file at `relative` when the last build made
     /// it from data with the hash `data`.
     pub fn unchanged(&self, relative: &str, data: u128) -> Option<Stamp> {
-        let (previous, stamp) = self.files.get(relative)?;
-        (*previous == data).then_some(*stamp)
+        self.files.get(relative)?.unchanged(data)
     }
 
-    /// Builds the memo of a committed build from the data hash of each file
-    /// and the stamps the staging recorded.
-    pub fn new(data: Vec<(String, u128)>, committed: &Committed) -> Memo {
-        let files = data
-            .into_iter()
-            .filter_map(|(file, hash)| {
-                let stamp = *committed.stamps.get(&file)?;
-                Some((file, (hash, stamp)))
-            })
-            .collect();
-        Memo {
-            files,
-            marker: committed.marker,
+    /// Returns the spare folder's stamp of the file at `relative`, when the
+    /// memo records the spare folder.
+    pub fn spare(&self, relative: &str) -> Option<Stamp> {
+        self.files.get(relative)?.spare
+    }
+
+    /// Returns which of the output folder `out` and its spare folder still
+    /// contain what the memo records. `untouched` gives the folders that
+    /// nothing else changed since a build of this memo wrote them, and the
+    /// marker that build left must still be there too.
+    pub fn still_describes(&self, out: &Path, untouched: Untouched) -> Untouched {
+        let out_marker = || self.marker.is_some() && marker_identity(out) == self.marker;
+        let spare_marker = || {
+            self.spare_marker.is_some() && marker_identity(&spare_folder(out)) == self.spare_marker
+        };
+        Untouched {
+            out: untouched.out && self.published_known && out_marker(),
+            spare: untouched.spare && self.spare_known && spare_marker(),
         }
+    }
+
+    /// Records a committed build: the files it wrote are now in the output
+    /// folder, and the spare folder contains what the output folder
+    /// contained before.
+    pub fn record(&mut self, written: Vec<Written>, committed: &Committed) {
+        for entry in self.files.values_mut() {
+            entry.spare = entry.published.map(|(_, stamp)| stamp);
+            entry.published = None;
+        }
+        for Written { file, data, stamp } in written {
+            match self.files.get_mut(file.as_str()) {
+                Some(entry) => entry.published = Some((data, stamp)),
+                None => {
+                    let entry = MemoEntry {
+                        published: Some((data, stamp)),
+                        spare: None,
+                    };
+                    self.files.insert(file, entry);
+                }
+            }
+        }
+        self.files
+            .retain(|_, entry| entry.published.is_some() || entry.spare.is_some());
+        self.spare_marker = self.marker;
+        self.marker = committed.marker;
+        self.spare_known = self.published_known;
+        self.published_known = true;
+    }
+
+    /// Returns the files the memo records in the spare folder that are not
+    /// among `written`, which a build that trusts the memo deletes.
+    fn stale_in_spare<'a>(&'a self, written: &[Written]) -> Vec<&'a str> {
+        let kept: HashSet<&str> = written
+            .iter()
+            .map(|written| written.file.as_str())
+            .collect();
+        self.files
+            .iter()
+            .filter(|(file, entry)| entry.spare.is_some() && !kept.contains(file.as_str()))
+            .map(|(file, _)| file.as_str())
+            .collect()
     }
 }
 
-/// The files and the marker that a committed build left in the output folder.
+/// The marker that a committed build left in the output folder.
 #[derive(Debug)]
 pub struct Committed {
-    /// The stamp of every file written.
-    stamps: HashMap<String, Stamp>,
     /// The size and modification time of the marker written.
     marker: Option<MarkerIdentity>,
 }
@@ -99,12 +203,13 @@ impl Sink for Path {
         self
     }
 
-    fn put(&self, relative: &str, bytes: &[u8]) -> Result<(), Error> {
+    fn put(&self, relative: &str, bytes: &[u8], _: Option<Stamp>) -> Result<Stamp, Error> {
         let path = self.join(relative);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|error| Error::io(parent, error))?;
         }
-        fs::write(&path, bytes).map_err(|error| Error::io(&path, error))
+        fs::write(&path, bytes).map_err(|error| Error::io(&path, error))?;
+        Ok(Stamp::of(bytes))
     }
 }
 
@@ -125,20 +230,33 @@ pub struct Stamp {
     len: u64,
 }
 
+impl Stamp {
+    fn of(bytes: &[u8]) -> Stamp {
+        Stamp {
+            hash: xxh3_128(bytes),
+            len: bytes.len() as u64,
+        }
+    }
+}
+
 /// The spare folder being written, which becomes the output folder on `commit`.
 #[derive(Debug)]
 pub struct Staging {
     dir: PathBuf,
     out: PathBuf,
     /// Files left in the spare folder, with the stamps its marker listed.
-    /// Empty when the marker is missing, which makes every file be written anew.
-    known: HashMap<String, Listed>,
+    /// Empty when the marker is missing, which makes every file be written
+    /// anew, and `None` when the session's memo records the spare folder,
+    /// which spares listing it.
+    known: Option<HashMap<String, Listed>>,
+    /// Whether the output folder was trusted to contain what the memo's
+    /// build wrote there, with the same options as this build.
+    out_trusted: bool,
     /// Files of the output folder as its marker lists them, read when first needed.
     current: OnceLock<HashMap<String, Stamp>>,
     /// Whether the output folder's marker is still the one the memo's build
     /// wrote, so that it lists exactly the stamps that the memo gives.
     current_is_memo: bool,
-    written: Mutex<Vec<(String, Stamp)>>,
     /// Whether files that the last build did not write are to be deleted.
     force: bool,
     /// Whether this build shows private values in full.
@@ -153,7 +271,13 @@ pub struct Staging {
 impl Staging {
     /// Prepares the spare folder beside `out`, after making sure `out` may
     /// be replaced: it must be absent, empty, or made by this tool, unless `force`.
-    pub fn create(out: &Path, force: bool) -> Result<Staging, Error> {
+    ///
+    /// `trusted` gives the folders that contain exactly what a session's
+    /// memo records, as [`Memo::still_describes`] finds them. The output
+    /// folder is then not listed for files that the last build did not
+    /// write, and the spare folder is not listed at all: the memo gives its
+    /// files, and [`Staging::commit`] deletes those this build does not write.
+    pub fn create(out: &Path, force: bool, trusted: Untouched) -> Result<Staging, Error> {
         let out = &resolve_link(out)?;
         let parent = match out.parent() {
             Some(parent) if !parent.as_os_str().is_empty() => parent,
@@ -164,23 +288,33 @@ impl Staging {
         let dir = spare_folder(out);
         let is_link = fs::symlink_metadata(&dir).is_ok_and(|metadata| metadata.is_symlink());
         let reusable = dir.is_dir() && !is_link;
+        let remove_marker = || {
+            // The marker goes first: if this build stops half way, the next
+            // one finds no marker and writes every file again.
+            let marker = dir.join(MARKER);
+            match fs::remove_file(&marker) {
+                Ok(()) => Ok(()),
+                Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),
+                Err(error) => Err(Error::io(&marker, error)),
+            }
+        };
+        if trusted.out && trusted.spare && reusable {
+            remove_marker()?;
+            return Ok(Staging::new(dir, out, None, true, force, lock));
+        }
         // Listing the output folder and the spare folder only reads them, so
         // the two large listings run side by side.
         let (replaceable, spare) = rayon::join(
-            || ensure_replaceable(out, force),
+            || match trusted.out {
+                true => Ok(()),
+                false => ensure_replaceable(out, force),
+            },
             || reusable.then(|| read_spare(&dir)),
         );
         replaceable?;
         let known = if let Some(spare) = spare {
             let (listing, marked, entries) = spare?;
-            // The marker goes first: if this build stops half way, the next
-            // one finds no marker and writes every file again.
-            let marker = dir.join(MARKER);
-            match fs::remove_file(&marker) {
-                Ok(()) => {}
-                Err(error) if error.kind() == io::ErrorKind::NotFound => {}
-                Err(error) => return Err(Error::io(&marker, error)),
-            }
+            remove_marker()?;
             clean_spare(listing, marked, entries)?
         } else {
             if is_link || dir.exists() {
@@ -189,18 +323,30 @@ impl Staging {
             fs::create_dir_all(&dir).map_err(|error| Error::io(&dir, error))?;
             HashMap::default()
         };
-        Ok(Staging {
+        let staging = Staging::new(dir, out, Some(known), trusted.out, force, lock);
+        Ok(staging)
+    }
+
+    fn new(
+        dir: PathBuf,
+        out: &Path,
+        known: Option<HashMap<String, Listed>>,
+        out_trusted: bool,
+        force: bool,
+        lock: Option<File>,
+    ) -> Staging {
+        Staging {
             dir,
             out: out.to_path_buf(),
             known,
+            out_trusted,
             current: OnceLock::new(),
             current_is_memo: false,
-            written: Mutex::new(Vec::new()),
             force,
             unmasked: false,
             progress: None,
             _lock: lock,
-        })
+        }
     }
 
     /// Marks this build as showing phone numbers and addresses in full, so
@@ -224,25 +370,26 @@ impl Staging {
     }
 
     /// Replaces the output folder with the spare folder, after deleting the
-    /// files this build did not write and listing the ones it did in the marker.
-    /// Returns the stamp of every file written and the marker.
-    pub fn commit(self) -> Result<Committed, Error> {
-        let mut written = self
-            .written
-            .into_inner()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        written.sort_by(|left, right| left.0.cmp(&right.0));
-        remove_stale(&self.dir, &self.known, &written)?;
+    /// files this build did not write and listing `written`, every file it
+    /// wrote or took over, in the marker in their order. `memo` is the memo
+    /// the staging trusted for the spare folder's files, if it did.
+    pub fn commit(self, written: &[Written], memo: &Memo) -> Result<Committed, Error> {
+        let stale = match &self.known {
+            Some(known) => {
+                let kept: HashSet<&str> = written.iter().map(|file| file.file.as_str()).collect();
+                known
+                    .keys()
+                    .filter(|file| !kept.contains(file.as_str()))
+                    .map(String::as_str)
+                    .collect()
+            }
+            None => memo.stale_in_spare(written),
+        };
+        remove_stale(&self.dir, &stale)?;
 
         let marker = self.dir.join(MARKER);
-        let mut listing = String::from(MARKER_HEADER);
-        if self.unmasked {
-            listing.push_str(UNMASKED_LINE);
-        }
-        for (file, stamp) in &written {
-            listing.push_str(&format!("{} {} {file}\n", letters(stamp.hash), stamp.len));
-        }
-        fs::write(&marker, listing).map_err(|error| Error::io(&marker, error))?;
+        fs::write(&marker, marker_listing(written, self.unmasked))
+            .map_err(|error| Error::io(&marker, error))?;
 
         if !self.out.exists() {
             fs::rename(&self.dir, &self.out).map_err(|error| Error::io(&self.out, error))?;
@@ -251,14 +398,17 @@ impl Staging {
             // The spare folder now contains the replaced site. `--force`
             // promised to delete the files of it that the last build did not
             // write, and a masked build must not leave an unmasked site behind.
-            let replaced_unmasked = fs::read_to_string(self.dir.join(MARKER))
-                .is_ok_and(|listing| listing.lines().any(|line| line == UNMASKED_LINE.trim_end()));
+            // A trusted output folder was written by the same session, whose
+            // builds all mask alike.
+            let replaced_unmasked = !self.out_trusted
+                && fs::read_to_string(self.dir.join(MARKER)).is_ok_and(|listing| {
+                    listing.lines().any(|line| line == UNMASKED_LINE.trim_end())
+                });
             if self.force || (replaced_unmasked && !self.unmasked) {
                 fs::remove_dir_all(&self.dir).map_err(|error| Error::io(&self.dir, error))?;
             }
         }
         Ok(Committed {
-            stamps: written.into_iter().collect(),
             marker: marker_identity(&self.out),
         })
     }
@@ -273,21 +423,18 @@ impl Sink for Staging {
         &self.dir
     }
 
-    fn put(&self, relative: &str, bytes: &[u8]) -> Result<(), Error> {
+    fn put(&self, relative: &str, bytes: &[u8], spare: Option<Stamp>) -> Result<Stamp, Error> {
         let path = self.dir.join(relative);
-        let stamp = Stamp {
-            hash: xxh3_128(bytes),
-            len: bytes.len() as u64,
-        };
-        let unchanged = self.holds(relative, stamp);
+        let stamp = Stamp::of(bytes);
+        let unchanged = self.holds(relative, stamp, spare);
         if !unchanged {
             write_in_place(&path, bytes)?;
         }
-        self.record(relative, stamp);
-        Ok(())
+        self.record();
+        Ok(stamp)
     }
 
-    fn keep(&self, relative: &str, stamp: Stamp) -> Result<bool, Error> {
+    fn keep(&self, relative: &str, stamp: Stamp, spare: Option<Stamp>) -> Result<bool, Error> {
         // The output folder must still contain what the last build wrote,
         // because another build, with other options, may have replaced it
         // since. Its marker lists what it contains. While that marker is the
@@ -303,8 +450,8 @@ impl Sink for Staging {
                 return Ok(false);
             }
         }
-        if self.holds(relative, stamp) {
-            self.record(relative, stamp);
+        if self.holds(relative, stamp, spare) {
+            self.record();
             return Ok(true);
         }
         // The spare copy is older: take the file over from the current site,
@@ -316,28 +463,29 @@ impl Sink for Staging {
             return Ok(false);
         }
         write_in_place(&self.dir.join(relative), &bytes)?;
-        self.record(relative, stamp);
+        self.record();
         Ok(true)
     }
 }
 
 impl Staging {
     /// Returns whether the spare folder's file at `relative` still contains
-    /// the content of `stamp`, as far as its size and modification time show.
-    fn holds(&self, relative: &str, stamp: Stamp) -> bool {
-        self.known
-            .get(relative)
-            .is_some_and(|listed| listed.stamp == stamp && listed.intact)
+    /// the content of `stamp`: as far as its size and modification time
+    /// show when the spare folder was listed, and else as the memo's stamp
+    /// `spare` of the file records.
+    fn holds(&self, relative: &str, stamp: Stamp, spare: Option<Stamp>) -> bool {
+        match &self.known {
+            Some(known) => known
+                .get(relative)
+                .is_some_and(|listed| listed.stamp == stamp && listed.intact),
+            None => spare == Some(stamp),
+        }
     }
 
-    fn record(&self, relative: &str, stamp: Stamp) {
+    fn record(&self) {
         if let Some(progress) = &self.progress {
             progress.advance();
         }
-        self.written
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .push((relative.to_owned(), stamp));
     }
 }
 
@@ -378,17 +526,39 @@ fn parse_marker_line(line: &str) -> Option<(String, Stamp)> {
     Some((file.to_owned(), stamp))
 }
 
+/// Returns the text of the marker that lists `written`.
+fn marker_listing(written: &[Written], unmasked: bool) -> String {
+    // A line is 32 letters, the size, the path and three separators.
+    let length: usize = written.iter().map(|file| file.file.len() + 56).sum();
+    let mut listing = String::with_capacity(MARKER_HEADER.len() + UNMASKED_LINE.len() + length);
+    listing.push_str(MARKER_HEADER);
+    if unmasked {
+        listing.push_str(UNMASKED_LINE);
+    }
+    for Written { file, stamp, .. } in written {
+        push_letters(&mut listing, stamp.hash);
+        listing.push(' ');
+        // Writing to a String cannot fail.
+        let _ = write!(listing, "{}", stamp.len);
+        listing.push(' ');
+        listing.push_str(file);
+        listing.push('\n');
+    }
+    listing
+}
+
 /// Writes `hash` as 32 letters, one per four bits, `a` for 0 to `p` for 15.
 /// A hash written in digits would now and then hold a run that looks like a
 /// phone number to anyone who scans the site for private data.
-fn letters(hash: u128) -> String {
-    (0..32)
-        .rev()
-        .map(|nibble| char::from(b'a' + ((hash >> (nibble * 4)) & 0xf) as u8))
-        .collect()
+fn push_letters(text: &mut String, hash: u128) {
+    text.extend(
+        (0..32)
+            .rev()
+            .map(|nibble| char::from(b'a' + ((hash >> (nibble * 4)) & 0xf) as u8)),
+    );
 }
 
-/// Reads a hash written by [`letters`].
+/// Reads a hash written by [`push_letters`].
 fn from_letters(text: &str) -> Option<u128> {
     if text.len() != 32 {
         return None;
@@ -409,17 +579,11 @@ fn marker_paths(listing: &str) -> HashSet<String> {
         .collect()
 }
 
-/// Deletes the files of the spare folder that this build did not write,
-/// and the folders they leave empty. `known` lists every file left in the
-/// spare folder by [`clean_spare`].
-fn remove_stale(
-    dir: &Path,
-    known: &HashMap<String, Listed>,
-    written: &[(String, Stamp)],
-) -> Result<(), Error> {
-    let kept: HashSet<&str> = written.iter().map(|(file, _)| file.as_str()).collect();
+/// Deletes `stale`, the files of the spare folder that this build did not
+/// write, and the folders they leave empty.
+fn remove_stale(dir: &Path, stale: &[&str]) -> Result<(), Error> {
     let mut emptied = HashSet::default();
-    for file in known.keys().filter(|file| !kept.contains(file.as_str())) {
+    for file in stale {
         let path = dir.join(file);
         match fs::remove_file(&path) {
             Ok(()) => {}
@@ -594,6 +758,12 @@ fn relative_name(dir: &Path, path: &Path) -> (String, bool) {
         .filter_map(|part| part.as_os_str().to_str())
         .collect();
     (parts.join("/"), true)
+}
+
+/// Returns the folder a build writes to for `out`, as [`Staging::create`]
+/// finds it.
+pub fn resolve_output(out: &Path) -> Result<PathBuf, Error> {
+    resolve_link(out)
 }
 
 /// Returns the folder a build writes to for `out`: `out` itself without a

@@ -1,6 +1,7 @@
 //! Typed records: one family (Attachment 1), one volunteer team, and the
 //! values both share. Decoding from YAML lives in `decode`.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -25,6 +26,20 @@ pub fn need_label(code: u8) -> &'static str {
 /// within a university ignoring case, so references ignore case too.
 pub fn team_key(id: &str) -> String {
     id.trim().to_lowercase()
+}
+
+/// Returns [`team_key`] of `id`, borrowing `id` when it is the key already,
+/// as a trimmed lowercase ASCII id is, so that matching the many families
+/// to their teams allocates nothing.
+pub fn team_key_of(id: &str) -> Cow<'_, str> {
+    let plain = id
+        .bytes()
+        .all(|byte| byte.is_ascii() && !byte.is_ascii_uppercase());
+    if plain && id.trim() == id {
+        Cow::Borrowed(id)
+    } else {
+        Cow::Owned(team_key(id))
+    }
 }
 
 /// The origin of a record: its file and its id (the file name without extension).

@@ -15,10 +15,10 @@ use std::borrow::Cow;
 use std::error::Error as _;
 use std::fmt::Write as _;
 use std::fs;
-use std::hash::Hasher;
+use std::hash::{Hash, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
@@ -29,7 +29,7 @@ use xxhash_rust::xxh3::Xxh3;
 use crate::digest::Digest;
 use crate::error::Error;
 use crate::markdown::render_markdown;
-use crate::output::{Memo, Sink};
+use crate::output::{Memo, MemoEntry, Sink, Written};
 use crate::summary::{Summary, UniversityReport};
 
 /// Options of page rendering.
@@ -64,7 +64,8 @@ const BUILT_IN_TEMPLATES: [(&str, &str); 5] = [
     (FAMILY_TEMPLATE, include_str!("templates/family.html")),
 ];
 
-/// Writes every page of the site into `sink`, returning the files written.
+/// Writes every page of the site into `sink`, returning the files written
+/// in page order.
 ///
 /// A folder is created in it for each university. Pages are written in the
 /// summary's order, and the same summary and options give byte-identical
@@ -74,7 +75,7 @@ pub fn render_site(
     summary: &Summary,
     options: &RenderOptions,
     sink: &(impl Sink + ?Sized),
-) -> Result<Vec<PathBuf>, Error> {
+) -> Result<Vec<Written>, Error> {
     let (tera, _) = load_templates(options.templates_dir.as_deref())?;
     let renderer = Renderer {
         tera: &tera,
@@ -100,18 +101,13 @@ pub fn render_site_with(
         memo: Some(Memoized {
             previous: memo,
             templates,
-            hashes: Mutex::new(Vec::new()),
             rendered: AtomicUsize::new(0),
         }),
     };
-    let files = renderer.site(summary, options)?;
+    let written = renderer.site(summary, options)?;
     let memoized = renderer.memo.expect("the renderer was given a memo");
     Ok(Rendered {
-        files,
-        hashes: memoized
-            .hashes
-            .into_inner()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        written,
         rendered: memoized.rendered.into_inner(),
     })
 }
@@ -119,10 +115,8 @@ pub fn render_site_with(
 /// The pages of a build that had the memo of the last one.
 #[derive(Debug)]
 pub struct Rendered {
-    /// Every page, in page order.
-    pub files: Vec<PathBuf>,
-    /// The data hash of each page.
-    pub hashes: Vec<(String, u128)>,
+    /// Every page, in page order, with its data hash.
+    pub written: Vec<Written>,
     /// How many pages were rendered because their data changed.
     pub rendered: usize,
 }
@@ -135,29 +129,38 @@ struct Renderer<'a, S: Sink + ?Sized> {
     memo: Option<Memoized<'a>>,
 }
 
-/// The memo of the last build and the data hashes of this one so far.
+/// The memo of the last build and the number of pages rendered so far.
 struct Memoized<'a> {
     previous: &'a Memo,
     /// Hash of the template sources, part of every page's data hash.
     templates: u128,
-    hashes: Mutex<Vec<(String, u128)>>,
     rendered: AtomicUsize,
 }
 
 impl<S: Sink + ?Sized> Renderer<'_, S> {
     /// Writes every page of the site; returns the files in page order.
-    fn site(&self, summary: &Summary, options: &RenderOptions) -> Result<Vec<PathBuf>, Error> {
+    fn site(&self, summary: &Summary, options: &RenderOptions) -> Result<Vec<Written>, Error> {
         // The overview pages, the universities and the families of each are
         // independent of each other, so they render on all cores. Collecting
         // in order keeps the list of files deterministic, and the first
         // failure in page order is reported, whichever thread met it.
+        // The views of each university's warnings show on its page and on
+        // the status page, so they are made once for both.
+        let warnings: Vec<Vec<view::WarningView>> = summary
+            .universities
+            .par_iter()
+            .map(view::university_warnings)
+            .collect();
         let (overviews, universities) = rayon::join(
-            || self.overviews(summary, options),
+            || self.overviews(summary, options, &warnings),
             || {
                 summary
                     .universities
                     .par_iter()
-                    .map(|university| self.university(summary, university, options))
+                    .zip(&warnings)
+                    .map(|(university, warnings)| {
+                        self.university(summary, university, options, warnings)
+                    })
                     .collect::<Vec<_>>()
             },
         );
@@ -168,49 +171,67 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
         Ok(written)
     }
 
-    /// Writes the province overview and the status page.
-    fn overviews(&self, summary: &Summary, options: &RenderOptions) -> Result<Vec<PathBuf>, Error> {
-        let root = self.sink.root();
+    /// Writes the province overview and the status page, given the views
+    /// of each university's warnings.
+    fn overviews<'a>(
+        &self,
+        summary: &'a Summary,
+        options: &RenderOptions,
+        warnings: &'a [Vec<view::WarningView<'a>>],
+    ) -> Result<Vec<Written>, Error> {
         let page = view::province_page(summary, options);
-        self.page(PROVINCE_TEMPLATE, "index.html", &page, || {
+        let hash = |templates| data_hash(templates, &page);
+        let province = self.page(PROVINCE_TEMPLATE, "index.html", &page, hash, || {
             "the province overview".to_owned()
         })?;
-        let page = view::status_page(summary, options);
-        self.page(STATUS_TEMPLATE, view::STATUS_PAGE, &page, || {
+        let page = view::status_page(summary, options, warnings);
+        let hash = |templates| view_hash(templates, &page);
+        let status = self.page(STATUS_TEMPLATE, view::STATUS_PAGE, &page, hash, || {
             "the status page".to_owned()
         })?;
-        Ok(vec![root.join("index.html"), root.join(view::STATUS_PAGE)])
+        Ok(vec![province, status])
     }
 
-    /// Writes the page of `university` and the pages of its families.
-    fn university(
+    /// Writes the page of `university` and the pages of its families, given
+    /// the views of the university's warnings.
+    fn university<'a>(
         &self,
-        summary: &Summary,
-        university: &UniversityReport,
+        summary: &'a Summary,
+        university: &'a UniversityReport,
         options: &RenderOptions,
-    ) -> Result<Vec<PathBuf>, Error> {
+        warnings: &'a [view::WarningView<'a>],
+    ) -> Result<Vec<Written>, Error> {
         let root = self.sink.root();
         let folder = checked_file_name(root, &university.folder)?;
         let mut written = Vec::with_capacity(university.families.len() + 1);
 
-        let page = view::university_page(summary, university, options);
+        let teams = view::team_views(university, options);
+        let page = view::university_page(summary, university, options, &teams, warnings);
         let file = format!("{folder}/index.html");
-        self.page(UNIVERSITY_TEMPLATE, &file, &page, || {
+        let hash = |templates| view_hash(templates, &page);
+        written.push(self.page(UNIVERSITY_TEMPLATE, &file, &page, hash, || {
             format!("university `{}`", university.name)
-        })?;
-        written.push(root.join(file));
+        })?);
 
-        let shared = view::family_shared(summary, university, options);
+        let shared = view::family_shared(summary, university, options, &teams);
         let shared_hash = self
             .memo
             .as_ref()
-            .map(|memo| data_hash(memo.templates, &shared));
-        let context = shared.context().map_err(|error| {
-            let record = format!("the family pages of university `{}`", university.name);
-            render_failed(FAMILY_TEMPLATE, &record, &error)
-        })?;
+            .map(|memo| view_hash(memo.templates, &shared));
+        // Converting the shared values into Tera values takes a while, and a
+        // rebuild often renders none of the university's family pages, so it
+        // happens when the first page needs it. Failing, it keeps Tera's
+        // message for every page that needs it.
+        let context: OnceLock<Result<view::FamilyContext, String>> = OnceLock::new();
+        let context_failed = |message: &str| Error::Template {
+            name: FAMILY_TEMPLATE.to_owned(),
+            message: format!(
+                "could not render the family pages of university `{}`: {message}",
+                university.name
+            ),
+        };
         let folder_path = root.join(folder);
-        let results: Vec<Result<PathBuf, Error>> = university
+        let results: Vec<Result<Written, Error>> = university
             .families
             .par_iter()
             .map(|family| {
@@ -218,12 +239,21 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
                 let file = format!("{folder}/{name}");
                 let hash =
                     |_| view::family_page_hash(shared_hash.unwrap_or_default(), university, family);
-                let build = || view::family_context(&context, university, family, options);
-                self.page_with(FAMILY_TEMPLATE, &file, hash, build, || {
+                let shared_context = || {
+                    context
+                        .get_or_init(|| shared.context().map_err(|error| describe(&error)))
+                        .as_ref()
+                        .map_err(|message| context_failed(message))
+                };
+                let record = || {
                     let source = &family.family.source;
                     format!("family `{}` ({})", source.id, source.path.display())
-                })?;
-                Ok(root.join(file))
+                };
+                let build = || {
+                    view::family_context(shared_context()?, university, family, options)
+                        .map_err(|error| render_failed(FAMILY_TEMPLATE, &record(), &error))
+                };
+                self.page_with(FAMILY_TEMPLATE, file, hash, build, record)
             })
             .collect();
         for result in results {
@@ -233,18 +263,22 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
     }
 
     /// Renders `page` with `template` into the file `file`, unless the last
-    /// build rendered the same data there. `record` names what the page
+    /// build rendered data of the same hash there. `hash` works the data
+    /// hash out from the template hash, and `record` names what the page
     /// shows, for an error message.
     fn page<T: Serialize>(
         &self,
         template: &str,
         file: &str,
         page: &T,
+        hash: impl FnOnce(u128) -> u128,
         record: impl Fn() -> String,
-    ) -> Result<(), Error> {
-        let hash = |templates| data_hash(templates, page);
-        let build = || Context::from_serialize(page);
-        self.page_with(template, file, hash, build, record)
+    ) -> Result<Written, Error> {
+        let build = || {
+            Context::from_serialize(page)
+                .map_err(|error| render_failed(template, &record(), &error))
+        };
+        self.page_with(template, file.to_owned(), hash, build, &record)
     }
 
     /// Like [`Renderer::page`], for a page whose data hash `hash` works out
@@ -253,31 +287,52 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
     fn page_with(
         &self,
         template: &str,
-        file: &str,
+        file: String,
         hash: impl FnOnce(u128) -> u128,
-        build: impl FnOnce() -> Result<Context, tera::Error>,
+        build: impl FnOnce() -> Result<Context, Error>,
         record: impl Fn() -> String,
-    ) -> Result<(), Error> {
+    ) -> Result<Written, Error> {
         let Some(memo) = &self.memo else {
             let html = render_page(self.tera, template, build, &record())?;
-            return self.sink.put(file, &html);
+            let stamp = self.sink.put(&file, &html, None)?;
+            return Ok(Written {
+                file,
+                data: None,
+                stamp,
+            });
         };
         let hash = hash(memo.templates);
-        let kept = match memo.previous.unchanged(file, hash) {
-            Some(stamp) => self.sink.keep(file, stamp)?,
-            None => false,
+        let entry = memo.previous.entry(&file);
+        let spare = entry.and_then(MemoEntry::spare);
+        let kept = match entry.and_then(|entry| entry.unchanged(hash)) {
+            Some(stamp) if self.sink.keep(&file, stamp, spare)? => Some(stamp),
+            _ => None,
         };
-        if !kept {
-            let html = render_page(self.tera, template, build, &record())?;
-            self.sink.put(file, &html)?;
-            memo.rendered.fetch_add(1, Ordering::Relaxed);
-        }
-        memo.hashes
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .push((file.to_owned(), hash));
-        Ok(())
+        let stamp = match kept {
+            Some(stamp) => stamp,
+            None => {
+                let html = render_page(self.tera, template, build, &record())?;
+                memo.rendered.fetch_add(1, Ordering::Relaxed);
+                self.sink.put(&file, &html, spare)?
+            }
+        };
+        Ok(Written {
+            file,
+            data: Some(hash),
+            stamp,
+        })
     }
+}
+
+/// Returns a hash of the templates and of the data a template receives,
+/// fed through its `Hash` implementation, which costs less than the JSON
+/// form for pages of many rows. The province overview's charts hold
+/// floating-point numbers, which have no `Hash`, so it uses [`data_hash`].
+fn view_hash<T: Hash>(templates: u128, page: &T) -> u128 {
+    let mut digest = Digest::new();
+    templates.hash(&mut digest);
+    page.hash(&mut digest);
+    digest.finish128()
 }
 
 /// Returns a hash of the templates and of the data a template receives,
@@ -389,11 +444,11 @@ fn keep_safety_filter(value: Value, _: Kwargs, _: &State) -> Value {
 fn render_page(
     tera: &Tera,
     template: &str,
-    build: impl FnOnce() -> Result<Context, tera::Error>,
+    build: impl FnOnce() -> Result<Context, Error>,
     record: &str,
 ) -> Result<Vec<u8>, Error> {
     let failed = |error: tera::Error| render_failed(template, record, &error);
-    let context = build().map_err(failed)?;
+    let context = build()?;
     // Rendering into bytes skips the UTF-8 check of a String: Tera writes
     // only template text and escaped values, both UTF-8 already.
     let mut html = Vec::with_capacity(16 * 1024);

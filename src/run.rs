@@ -2,6 +2,7 @@
 //! renders the site and workbooks into a staging folder and swaps it in.
 
 use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -18,13 +19,15 @@ use crate::explain;
 use crate::import;
 use crate::lang::Lang;
 use crate::load::{self, LoadOptions, Loaded, RecordCache};
-use crate::output::{self, Memo, Sink, Staging};
+use crate::output::{
+    self, Committed, Memo, MemoEntry, OutputWatch, Sink, Staging, Untouched, Written,
+};
 use crate::progress::{Progress, Step};
 use crate::render::{self, RenderOptions, Rendered};
 use crate::scaffold;
 use crate::schema;
 use crate::summary::{Summary, UniversityReport};
-use crate::workbook;
+use crate::workbook::{self, ProvinceRows};
 
 /// Exit status: the records are valid (warnings allowed) and any output was written.
 pub const EXIT_OK: u8 = 0;
@@ -160,7 +163,7 @@ fn run_check(arguments: &CheckArguments, printer: Printer) -> Result<u8, Error> 
             lang,
         ));
     } else {
-        print_diagnostics(&loaded, printer);
+        print_diagnostics(&loaded, printer, None);
     }
     let status = status_of(&loaded, &arguments.common);
     leave_to_exit(loaded);
@@ -189,7 +192,15 @@ fn run_build(arguments: &BuildArguments, printer: Printer) -> Result<u8, Error> 
 #[derive(Debug, Default)]
 pub struct Session {
     memo: Memo,
+    /// Notices changes that other programs make to the output and spare
+    /// folders; started by the first build.
+    watch: Option<OutputWatch>,
+    /// The rows of the province workbook of the last build that made one.
+    province_rows: ProvinceRows,
     records: RecordCache,
+    /// Fingerprints of the diagnostics of the last build, which the next
+    /// build does not print again unless they are errors.
+    reported: Option<Fingerprints>,
 }
 
 impl Session {
@@ -197,6 +208,23 @@ impl Session {
     /// [`RecordCache::use_listing`] does.
     pub fn use_listing(&mut self, listing: Option<load::Listing>) {
         self.records.use_listing(listing);
+    }
+
+    /// Returns which of the output folder `out` and its spare folder still
+    /// contain what the memo records, because nothing else changed them
+    /// since this session's builds wrote them.
+    fn trusted(&mut self, out: &Path) -> Untouched {
+        let Ok(out) = output::resolve_output(out) else {
+            return Untouched::default();
+        };
+        if self.watch.is_none() {
+            self.watch = OutputWatch::new();
+        }
+        let Some(watch) = self.watch.as_mut() else {
+            return Untouched::default();
+        };
+        let untouched = watch.before_build(&out, &output::spare_folder(&out));
+        self.memo.still_describes(&out, untouched)
     }
 }
 
@@ -229,9 +257,29 @@ pub(crate) fn build_site(
     let cache = session.as_deref_mut().map(|session| &mut session.records);
     let loaded = load::load_cached(&options, cache, &progress)?;
     progress.clear();
+    // A series of builds prints a diagnostic again only when it is an error
+    // or was not found by the last build, so that a rebuild's output shows
+    // what changed instead of every warning of the campaign.
+    let fingerprints = session
+        .as_ref()
+        .map(|_| diagnostic_fingerprints(&loaded.diagnostics));
+    let reported = session
+        .as_deref_mut()
+        .and_then(|session| session.reported.take());
+    // With `--deny-warnings` every warning stops the build as an error
+    // does, so each is printed again.
+    let earlier = reported
+        .as_ref()
+        .zip(fingerprints.as_deref())
+        .filter(|_| !arguments.common.deny_warnings);
+    if let Some(session) = session.as_deref_mut() {
+        session.reported = fingerprints
+            .as_deref()
+            .map(|found| found.iter().copied().collect());
+    }
     let status = status_of(&loaded, &arguments.common);
     if status != EXIT_OK {
-        print_diagnostics(&loaded, printer);
+        print_diagnostics(&loaded, printer, earlier);
         let stopped = match printer.style.lang {
             Lang::Zh => "错误：因为上面的错误，没有生成任何文件",
             Lang::En => "error: the build stopped because of the errors above; nothing was written",
@@ -248,23 +296,104 @@ pub(crate) fn build_site(
         return Ok(Built { status, report });
     }
 
+    // Which of the output and spare folders still contain what the
+    // session's builds left there, so that they need not be listed.
+    let trusted = match session.as_deref_mut() {
+        Some(session) => session.trusted(&arguments.out),
+        None => Untouched::default(),
+    };
+    let written = write_site(
+        arguments,
+        templates_dir,
+        &loaded,
+        || print_diagnostics(&loaded, printer, earlier),
+        trusted,
+        &progress,
+        session.as_deref(),
+    );
+    let (outputs, committed) = match written {
+        Ok(written) => written,
+        Err(error) => {
+            if let Some(watch) = session.and_then(|session| session.watch.as_mut()) {
+                watch.failed();
+            }
+            return Err(error);
+        }
+    };
+    let Outputs {
+        pages,
+        workbooks,
+        written,
+        changed,
+        province_rows,
+    } = outputs;
+    if let Some(session) = session {
+        if let Some(rows) = province_rows {
+            session.province_rows = rows;
+        }
+        if let Some(watch) = session.watch.as_mut() {
+            match output::resolve_output(&arguments.out) {
+                Ok(out) => watch.committed(&out, folders_of(&written)),
+                Err(_) => watch.failed(),
+            }
+        }
+        session.memo.record(written, &committed);
+    }
+    if !printer.quiet {
+        let (out, seconds) = (arguments.out.display(), started.elapsed().as_secs_f64());
+        let changed = changed.map(|count| match printer.style.lang {
+            Lang::Zh => format!("；其中 {count} 个有变化"),
+            Lang::En => format!("; {count} changed"),
+        });
+        let changed = changed.unwrap_or_default();
+        match printer.style.lang {
+            Lang::Zh => eprintln!(
+                "已生成 {pages} 个网页和 {workbooks} 个工作簿，保存在 {out}，用时 {seconds:.2} 秒{changed}"
+            ),
+            Lang::En => eprintln!(
+                "wrote {pages} pages and {workbooks} workbooks to {out} in {seconds:.2} s{changed}"
+            ),
+        }
+    }
+    if from_command_line {
+        leave_to_exit(loaded);
+    }
+    Ok(Built {
+        status: EXIT_OK,
+        report: String::new(),
+    })
+}
+
+/// Prints the diagnostics with `print`, prepares the spare folder, writes
+/// every page and workbook into it and swaps it in for the output folder.
+/// Returns what was written and the marker left in the output folder.
+fn write_site(
+    arguments: &BuildArguments,
+    templates_dir: Option<PathBuf>,
+    loaded: &Loaded,
+    print: impl FnOnce() + Send,
+    trusted: Untouched,
+    progress: &Arc<Progress>,
+    session: Option<&Session>,
+) -> Result<(Outputs, Committed), Error> {
     // Printing the diagnostics, computing the summary and preparing the
     // spare folder are independent, so they run side by side. The printing
     // ends before the progress bar can show again, and before an error of
     // the spare folder is reported, so that lines never interleave.
     let (summary, staging) = std::thread::scope(|scope| {
-        let printing = scope.spawn(|| print_diagnostics(&loaded, printer));
+        let printing = scope.spawn(print);
         let prepared = rayon::join(
             || {
-                Summary::build(
+                Summary::with_digests(
                     &loaded.campaign,
                     &loaded.families,
+                    &loaded.family_digests,
                     &loaded.teams,
                     &loaded.diagnostics,
                     loaded.as_of,
                 )
             },
-            || Staging::create(&arguments.out, arguments.force),
+            || Staging::create(&arguments.out, arguments.force, trusted),
         );
         let _ = printing.join();
         prepared
@@ -274,57 +403,48 @@ pub(crate) fn build_site(
         templates_dir,
     };
     let staging = staging?
-        .with_progress(Arc::clone(&progress))
+        .with_progress(Arc::clone(progress))
         .unmasked(arguments.unmasked);
-    let staging = match &session {
-        Some(session) => staging.written_by(&session.memo),
+    let memo = session.map(|session| &session.memo);
+    let staging = match memo {
+        Some(memo) => staging.written_by(memo),
         None => staging,
     };
     progress.start(Step::Write, output_count(&summary));
-    let memo = session.as_ref().map(|session| &session.memo);
-    let outputs = write_outputs(&summary, &render_options, &staging, memo);
+    let empty = ProvinceRows::default();
+    let province_rows = session.map_or(&empty, |session| &session.province_rows);
+    let outputs = write_outputs(&summary, &render_options, &staging, memo, province_rows);
     progress.clear();
+    if session.is_none() {
+        leave_to_exit(summary);
+    }
     match outputs {
-        Ok(Outputs {
-            pages,
-            workbooks,
-            hashes,
-            changed,
-        }) => {
-            let committed = staging.commit()?;
-            if let Some(session) = session {
-                session.memo = Memo::new(hashes, &committed);
-            }
-            if !printer.quiet {
-                let (out, seconds) = (arguments.out.display(), started.elapsed().as_secs_f64());
-                let changed = changed.map(|count| match printer.style.lang {
-                    Lang::Zh => format!("；其中 {count} 个有变化"),
-                    Lang::En => format!("; {count} changed"),
-                });
-                let changed = changed.unwrap_or_default();
-                match printer.style.lang {
-                    Lang::Zh => eprintln!(
-                        "已生成 {pages} 个网页和 {workbooks} 个工作簿，保存在 {out}，用时 {seconds:.2} 秒{changed}"
-                    ),
-                    Lang::En => eprintln!(
-                        "wrote {pages} pages and {workbooks} workbooks to {out} in {seconds:.2} s{changed}"
-                    ),
-                }
-            }
-            if from_command_line {
-                leave_to_exit(summary);
-                leave_to_exit(loaded);
-            }
-            Ok(Built {
-                status: EXIT_OK,
-                report: String::new(),
-            })
+        Ok(outputs) => {
+            let empty = Memo::default();
+            let committed = staging.commit(&outputs.written, memo.unwrap_or(&empty))?;
+            Ok((outputs, committed))
         }
         Err(error) => {
             staging.discard();
             Err(error)
         }
     }
+}
+
+/// Returns every folder below the site that contains one of `written`,
+/// each once, with `/` separators.
+fn folders_of(written: &[Written]) -> Vec<&str> {
+    let mut folders: foldhash::HashSet<&str> = foldhash::HashSet::default();
+    for file in written {
+        let mut path = file.file.as_str();
+        while let Some((folder, _)) = path.rsplit_once('/') {
+            if !folders.insert(folder) {
+                break;
+            }
+            path = folder;
+        }
+    }
+    folders.into_iter().collect()
 }
 
 /// Returns how many files a build writes: the overview, the status page and
@@ -339,15 +459,17 @@ fn output_count(summary: &Summary) -> usize {
     3 + 2 * universities.len() + families
 }
 
-/// Counts and data hashes of the files one build wrote.
+/// Counts and records of the files one build wrote.
 struct Outputs {
     pages: usize,
     workbooks: usize,
-    /// The data hash of each file, when the build had a memo.
-    hashes: Vec<(String, u128)>,
+    /// The pages in page order, then the workbooks.
+    written: Vec<Written>,
     /// How many files were rendered because their data changed, when the
     /// build had a memo.
     changed: Option<usize>,
+    /// The rows of the province workbook, when it was made anew.
+    province_rows: Option<ProvinceRows>,
 }
 
 /// Writes every page and workbook into `staging`. With the memo of the last
@@ -359,21 +481,20 @@ fn write_outputs(
     options: &RenderOptions,
     staging: &Staging,
     memo: Option<&Memo>,
+    province_rows: &ProvinceRows,
 ) -> Result<Outputs, Error> {
     let (pages, workbooks) = rayon::join(
         || match memo {
             Some(memo) => render::render_site_with(summary, options, staging, memo),
-            None => render::render_site(summary, options, staging).map(|files| Rendered {
-                files,
-                hashes: Vec::new(),
+            None => render::render_site(summary, options, staging).map(|written| Rendered {
+                written,
                 rendered: 0,
             }),
         },
-        || write_workbooks(summary, staging, memo),
+        || write_workbooks(summary, staging, memo, province_rows),
     );
     let Rendered {
-        files,
-        mut hashes,
+        mut written,
         rendered,
     } = pages?;
     let workbooks = workbooks?;
@@ -381,69 +502,109 @@ fn write_outputs(
         let workbooks_changed = workbooks.iter().filter(|book| book.changed).count();
         rendered + workbooks_changed
     });
+    let pages = written.len();
     let count = workbooks.len();
-    hashes.extend(workbooks.into_iter().filter_map(|book| book.hash));
+    let mut made_from = None;
+    for book in workbooks {
+        written.push(book.written);
+        made_from = made_from.or(book.province_rows);
+    }
     Ok(Outputs {
-        pages: files.len(),
+        pages,
         workbooks: count,
-        hashes,
+        written,
         changed,
+        province_rows: made_from,
     })
 }
 
 /// One workbook of a build.
 struct Workbook {
-    /// The file and its data hash, when there is a memo to compare it with.
-    hash: Option<(String, u128)>,
+    written: Written,
     /// Whether it was made anew rather than taken over.
     changed: bool,
+    /// The rows of the province workbook, when it was made anew.
+    province_rows: Option<ProvinceRows>,
 }
 
-/// Writes the province workbook and one workbook per university.
+/// Writes the province workbook and one workbook per university. The
+/// province workbook takes over the rows of `province_rows` that are
+/// unchanged, and the rows it was made from are returned with it.
 fn write_workbooks(
     summary: &Summary,
     staging: &Staging,
     memo: Option<&Memo>,
+    province_rows: &ProvinceRows,
 ) -> Result<Vec<Workbook>, Error> {
     let root = staging.root();
+    let digests: Vec<u128> = summary
+        .universities
+        .par_iter()
+        .map(workbook::rows_digest)
+        .collect();
+
     // `None` stands for the province workbook, so that it is one more task
-    // among the university workbooks.
-    let tasks: Vec<Option<&UniversityReport>> = std::iter::once(None)
-        .chain(summary.universities.iter().map(Some))
+    // among the university workbooks, each given with its index.
+    let tasks: Vec<Option<(usize, &UniversityReport)>> = std::iter::once(None)
+        .chain(summary.universities.iter().enumerate().map(Some))
         .collect();
     tasks
         .par_iter()
         .map(|task| {
             let file = match task {
                 None => workbook::PROVINCE_WORKBOOK.to_owned(),
-                Some(report) => {
+                Some((_, report)) => {
                     let name = workbook::university_workbook_name(&report.name);
                     let folder = render::checked_file_name(root, &report.folder)?;
                     format!("{folder}/{name}")
                 }
             };
             let hash = memo.map(|_| match task {
-                None => workbook::province_fingerprint(summary),
-                Some(report) => workbook::university_fingerprint(report, summary.campaign),
+                None => workbook::province_fingerprint(summary, &digests),
+                Some((index, report)) => {
+                    workbook::university_fingerprint(report, summary.campaign, digests[*index])
+                }
             });
-            let stamp = memo
+            let entry = memo.and_then(|memo| memo.entry(&file));
+            let spare = entry.and_then(MemoEntry::spare);
+            let kept = match entry
                 .zip(hash)
-                .and_then(|(memo, hash)| memo.unchanged(&file, hash));
-            let kept = match stamp {
-                Some(stamp) => staging.keep(&file, stamp)?,
-                None => false,
+                .and_then(|(entry, hash)| entry.unchanged(hash))
+            {
+                Some(stamp) if staging.keep(&file, stamp, spare)? => Some(stamp),
+                _ => None,
             };
-            if !kept {
-                let path = root.join(&file);
-                let bytes = match task {
-                    None => workbook::province_workbook(summary, &path)?,
-                    Some(report) => workbook::university_workbook(report, summary.campaign, &path)?,
-                };
-                staging.put(&file, &bytes)?;
-            }
+            let mut rows = None;
+            let stamp = match kept {
+                Some(stamp) => stamp,
+                None => {
+                    let path = root.join(&file);
+                    let bytes = match task {
+                        None => {
+                            let (bytes, made_from) = workbook::province_workbook_with(
+                                summary,
+                                &path,
+                                &digests,
+                                province_rows,
+                            )?;
+                            rows = Some(made_from);
+                            bytes
+                        }
+                        Some((_, report)) => {
+                            workbook::university_workbook(report, summary.campaign, &path)?
+                        }
+                    };
+                    staging.put(&file, &bytes, spare)?
+                }
+            };
             Ok(Workbook {
-                hash: hash.map(|hash| (file, hash)),
-                changed: !kept,
+                written: Written {
+                    file,
+                    data: hash,
+                    stamp,
+                },
+                changed: kept.is_none(),
+                province_rows: rows,
             })
         })
         .collect()
@@ -464,22 +625,78 @@ fn status_of(loaded: &Loaded, common: &CommonArguments) -> u8 {
     }
 }
 
-fn print_diagnostics(loaded: &Loaded, printer: Printer) {
+/// Fingerprints of diagnostics, to tell one build's diagnostics from the next's.
+type Fingerprints = foldhash::HashSet<u128>;
+
+/// Returns a fingerprint of each diagnostic, at the same index: a hash of
+/// its check, file, key path, position and message.
+fn diagnostic_fingerprints(diagnostics: &[Diagnostic]) -> Vec<u128> {
+    diagnostics
+        .par_iter()
+        .map(|diagnostic| {
+            let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+            let mut text = |text: &[u8]| {
+                hasher.update(&(text.len() as u64).to_le_bytes());
+                hasher.update(text);
+            };
+            text(diagnostic.check.code.as_bytes());
+            text(diagnostic.file.as_os_str().as_encoded_bytes());
+            text(diagnostic.key_path.as_bytes());
+            text(diagnostic.message.en.as_bytes());
+            text(diagnostic.message.zh.as_bytes());
+            let (start, end) = (diagnostic.start, diagnostic.end);
+            for number in [start.line, start.column, end.line, end.column] {
+                hasher.update(&(number as u64).to_le_bytes());
+            }
+            hasher.digest128()
+        })
+        .collect()
+}
+
+/// Prints the diagnostics and the count line on stderr. With the
+/// fingerprints of the last build's diagnostics and of these, only errors
+/// and diagnostics that the last build did not find are printed, followed
+/// by a line with the number of warnings left out.
+fn print_diagnostics(loaded: &Loaded, printer: Printer, earlier: Option<(&Fingerprints, &[u128])>) {
+    let printed: Vec<&Diagnostic> = match earlier {
+        None => loaded.diagnostics.iter().collect(),
+        Some((reported, fingerprints)) => loaded
+            .diagnostics
+            .iter()
+            .zip(fingerprints)
+            .filter(|(diagnostic, fingerprint)| {
+                diagnostic.is_error() || !reported.contains(*fingerprint)
+            })
+            .map(|(diagnostic, _)| diagnostic)
+            .collect(),
+    };
     // Written a window at a time, so that tens of thousands of warnings are
     // never held as one text. Stderr is locked only while a rendered window
     // is written. A rendering job that prints, such as a panic message, would
     // otherwise wait for the lock while this thread waits for the job.
     let stderr = std::io::stderr();
-    for window in loaded.diagnostics.chunks(PRINT_WINDOW) {
+    for window in printed.chunks(PRINT_WINDOW) {
         let chunks = render_chunks(window, loaded, printer);
         let mut locked = stderr.lock();
         for chunk in chunks {
             let _ = locked.write_all(chunk.as_bytes());
         }
     }
-    let _ = stderr
-        .lock()
-        .write_all(count_text(loaded, printer).as_bytes());
+    let mut stderr = stderr.lock();
+    let left_out = loaded.diagnostics.len() - printed.len();
+    if left_out > 0 {
+        let line = match printer.style.lang {
+            Lang::Zh => format!("上次生成时已显示的 {left_out} 条警告没有再次列出"),
+            Lang::En if left_out == 1 => {
+                "1 warning shown by the last build is not listed again".to_owned()
+            }
+            Lang::En => {
+                format!("{left_out} warnings shown by the last build are not listed again")
+            }
+        };
+        let _ = writeln!(stderr, "{line}");
+    }
+    let _ = stderr.write_all(count_text(loaded, printer).as_bytes());
 }
 
 /// Diagnostics rendered at a time by [`print_diagnostics`].
@@ -490,7 +707,8 @@ const DIAGNOSTIC_CHUNK: usize = 256;
 
 /// Renders every diagnostic and, unless quiet with nothing to report, the count line.
 fn diagnostics_text(loaded: &Loaded, printer: Printer) -> String {
-    let mut text = render_chunks(&loaded.diagnostics, loaded, printer).concat();
+    let all: Vec<&Diagnostic> = loaded.diagnostics.iter().collect();
+    let mut text = render_chunks(&all, loaded, printer).concat();
     text.push_str(&count_text(loaded, printer));
     text
 }
@@ -498,7 +716,7 @@ fn diagnostics_text(loaded: &Loaded, printer: Printer) -> String {
 /// Renders `diagnostics` in chunks on all cores, returned in order. The
 /// diagnostics of one file can fall into two chunks, which the lock of the
 /// line cache in `SourceLines` allows.
-fn render_chunks(diagnostics: &[Diagnostic], loaded: &Loaded, printer: Printer) -> Vec<String> {
+fn render_chunks(diagnostics: &[&Diagnostic], loaded: &Loaded, printer: Printer) -> Vec<String> {
     diagnostics
         .par_chunks(DIAGNOSTIC_CHUNK)
         .map(|chunk| {

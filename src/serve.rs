@@ -180,15 +180,17 @@ fn watch(
             Some((seen, _, since)) if seen == current => Some((seen, complete, since)),
             _ => Some((current, complete, Instant::now())),
         };
-        let Some((seen, complete, since)) = &pending else {
+        let Some((_, _, since)) = &pending else {
             continue;
         };
         if since.elapsed() < DEBOUNCE {
             continue;
         }
-        hand_over(session, arguments, seen, *complete);
-        built_from = seen.clone();
-        pending = None;
+        let Some((seen, complete, _)) = pending.take() else {
+            continue;
+        };
+        hand_over(session, arguments, &seen, complete);
+        built_from = seen;
         let failure = build_once(arguments, printer, session)
             .unwrap_or_else(|error| Some(report_failure(&error, printer.style.lang)));
         publish(shared, failure);

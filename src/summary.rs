@@ -2,6 +2,7 @@
 //! valid records; both the HTML pages and the workbooks read from here.
 
 use foldhash::{HashMap, HashSet};
+use std::borrow::Cow;
 use std::ffi::OsStr;
 use std::path::Path;
 use std::sync::Arc;
@@ -12,7 +13,7 @@ use serde::Serialize;
 use crate::campaign::Campaign;
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::record::{Family, Team, team_key};
+use crate::record::{Family, Team, team_key_of};
 
 /// Everything the outputs show, in report order.
 #[derive(Debug, Serialize)]
@@ -27,7 +28,7 @@ pub struct Summary<'a> {
 }
 
 /// Counts shown in one row of the province overview.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Hash, Serialize)]
 pub struct Figures {
     pub families: u32,
     pub elderly: u32,
@@ -41,7 +42,7 @@ pub struct Figures {
 }
 
 /// Whether a university's Attachment 2 was complete by its deadline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DeadlineStatus {
     /// Every family approved on or before the deadline.
@@ -85,6 +86,9 @@ pub struct FamilyReport<'a> {
     pub days_since_contact: Option<i64>,
     pub overdue: bool,
     pub warnings: u32,
+    /// A hash of the whole family record, when the load computed one.
+    #[serde(skip)]
+    pub digest: Option<u128>,
 }
 
 /// One team and the families it serves.
@@ -102,7 +106,21 @@ impl<'a> Summary<'a> {
     pub fn build(
         campaign: &'a Campaign,
         families: &'a [Arc<Family>],
-        teams: &'a [Team],
+        teams: &'a [Arc<Team>],
+        diagnostics: &'a [Diagnostic],
+        as_of: Date,
+    ) -> Summary<'a> {
+        Summary::with_digests(campaign, families, &[], teams, diagnostics, as_of)
+    }
+
+    /// Like [`Summary::build`], giving each family report the hash of its
+    /// record in `digests`, at the family's index. A family past the end of
+    /// `digests` gets none.
+    pub fn with_digests(
+        campaign: &'a Campaign,
+        families: &'a [Arc<Family>],
+        digests: &[u128],
+        teams: &'a [Arc<Team>],
         diagnostics: &'a [Diagnostic],
         as_of: Date,
     ) -> Summary<'a> {
@@ -111,12 +129,15 @@ impl<'a> Summary<'a> {
             .iter()
             .map(|u| u.name.clone())
             .collect();
+        let listed: HashSet<&str> = names.iter().map(String::as_str).collect();
         let mut unlisted: Vec<String> = families
             .iter()
-            .map(|family| &family.university)
-            .chain(teams.iter().map(|team| &team.university))
-            .filter(|name| campaign.university(name).is_none())
-            .cloned()
+            .map(|family| family.university.as_str())
+            .chain(teams.iter().map(|team| team.university.as_str()))
+            .filter(|name| !listed.contains(name))
+            .collect::<HashSet<&str>>()
+            .into_iter()
+            .map(str::to_owned)
             .collect();
         unlisted.sort();
         unlisted.dedup();
@@ -125,22 +146,27 @@ impl<'a> Summary<'a> {
         let warnings_by_file = warnings_by_file(diagnostics);
         // Records are grouped by university once, so each report reads only
         // its own records.
-        let mut records: HashMap<&str, (Vec<&Family>, Vec<&Team>)> = HashMap::default();
-        for family in families {
+        let mut records: HashMap<&str, Own> = HashMap::default();
+        for (index, family) in families.iter().enumerate() {
+            let digest = digests.get(index).copied();
             records
                 .entry(&family.university)
                 .or_default()
-                .0
-                .push(family);
+                .families
+                .push((family, digest));
         }
         for team in teams {
-            records.entry(&team.university).or_default().1.push(team);
+            records
+                .entry(&team.university)
+                .or_default()
+                .teams
+                .push(team);
         }
         let owned: Vec<(String, Own)> = names
             .into_iter()
             .map(|name| {
-                let (families, teams) = records.remove(name.as_str()).unwrap_or_default();
-                (name, Own { families, teams })
+                let own = records.remove(name.as_str()).unwrap_or_default();
+                (name, own)
             })
             .collect();
         // Universities are independent of each other, so their reports are
@@ -154,7 +180,7 @@ impl<'a> Summary<'a> {
         for university in &universities {
             totals.add(&university.figures);
         }
-        let other_warnings = other_warnings(&warnings_by_file, families, teams);
+        let other_warnings = other_warnings(&warnings_by_file, &universities);
         Summary {
             campaign,
             as_of,
@@ -208,20 +234,27 @@ fn warnings_by_file(diagnostics: &[Diagnostic]) -> WarningsByFile<'_> {
 }
 
 /// Returns the warnings whose file is neither a family nor a team record,
-/// which no university's report lists.
+/// which no university's report lists. A university's report lists the
+/// warnings of each of its records, so those are all the others.
 fn other_warnings<'a>(
     warnings_by_file: &WarningsByFile<'a>,
-    families: &[Arc<Family>],
-    teams: &[Team],
+    universities: &[UniversityReport],
 ) -> Vec<&'a Diagnostic> {
-    let records: HashSet<&OsStr> = families
-        .iter()
-        .map(|family| family.source.path.as_os_str())
-        .chain(teams.iter().map(|team| team.source.path.as_os_str()))
-        .collect();
+    let mut listed: HashSet<&OsStr> = HashSet::default();
+    for university in universities {
+        let mut last = None;
+        for warning in &university.warnings {
+            let file = warning.file.as_os_str();
+            // A university's warnings are sorted by file.
+            if last != Some(file) {
+                listed.insert(file);
+                last = Some(file);
+            }
+        }
+    }
     let mut others: Vec<&Diagnostic> = warnings_by_file
         .iter()
-        .filter(|(file, _)| !records.contains(*file))
+        .filter(|(file, _)| !listed.contains(*file))
         .flat_map(|(_, warnings)| warnings.iter().copied())
         .collect();
     crate::diagnostic::sort_refs(&mut others);
@@ -229,8 +262,10 @@ fn other_warnings<'a>(
 }
 
 /// The records of one university.
+#[derive(Default)]
 struct Own<'a> {
-    families: Vec<&'a Family>,
+    /// Each family with the hash of its record, when known.
+    families: Vec<(&'a Family, Option<u128>)>,
     teams: Vec<&'a Team>,
 }
 
@@ -247,15 +282,15 @@ fn university_report<'a>(
         teams: mut own_teams,
     } = own;
     own_teams.sort_by(|left, right| left.source.id.cmp(&right.source.id));
-    let team_by_id: HashMap<String, &Team> = own_teams
+    let team_by_id: HashMap<Cow<str>, &Team> = own_teams
         .iter()
-        .map(|team| (team_key(&team.source.id), *team))
+        .map(|team| (team_key_of(&team.source.id), *team))
         .collect();
-    own_families.sort_by(|left, right| left.source.id.cmp(&right.source.id));
-    let mut served_by_team: HashMap<String, Vec<&'a str>> = HashMap::default();
-    for family in &own_families {
+    own_families.sort_by(|(left, _), (right, _)| left.source.id.cmp(&right.source.id));
+    let mut served_by_team: HashMap<Cow<str>, Vec<&'a str>> = HashMap::default();
+    for (family, _) in &own_families {
         served_by_team
-            .entry(team_key(&family.team))
+            .entry(team_key_of(&family.team))
             .or_default()
             .push(family.source.id.as_str());
     }
@@ -268,11 +303,11 @@ fn university_report<'a>(
     };
     let family_reports: Vec<FamilyReport<'a>> = own_families
         .iter()
-        .map(|family| {
-            let team = team_by_id.get(&team_key(&family.team)).copied();
+        .map(|&(family, digest)| {
+            let team = team_by_id.get(&team_key_of(&family.team)).copied();
             let own_warnings = warnings_of(&family.source.path);
             warnings.extend_from_slice(own_warnings);
-            family_report(family, team, own_warnings, campaign, as_of)
+            family_report(family, digest, team, own_warnings, campaign, as_of)
         })
         .collect();
 
@@ -281,7 +316,7 @@ fn university_report<'a>(
         .map(|team| {
             warnings.extend_from_slice(warnings_of(&team.source.path));
             let mut served = served_by_team
-                .get(&team_key(&team.source.id))
+                .get(&team_key_of(&team.source.id))
                 .cloned()
                 .unwrap_or_default();
             served.sort_unstable();
@@ -296,7 +331,7 @@ fn university_report<'a>(
     crate::diagnostic::sort_refs(&mut warnings);
 
     let figures = figures_of(&family_reports, &own_teams, warnings.len());
-    let deadline_status = deadline_status(&own_families, deadline, as_of);
+    let deadline_status = deadline_status(&family_reports, deadline, as_of);
     UniversityReport {
         folder: folder_of(campaign, &name),
         listed: campaign.university(&name).is_some(),
@@ -312,6 +347,7 @@ fn university_report<'a>(
 
 fn family_report<'a>(
     family: &'a Family,
+    digest: Option<u128>,
     team: Option<&'a Team>,
     warnings: &[&Diagnostic],
     campaign: &Campaign,
@@ -331,6 +367,7 @@ fn family_report<'a>(
         days_since_contact,
         overdue,
         warnings: warnings.len() as u32,
+        digest,
     }
 }
 
@@ -354,10 +391,11 @@ fn figures_of(families: &[FamilyReport], teams: &[&Team], warnings: usize) -> Fi
     figures
 }
 
-fn deadline_status(families: &[&Family], deadline: Date, as_of: Date) -> DeadlineStatus {
+fn deadline_status(families: &[FamilyReport], deadline: Date, as_of: Date) -> DeadlineStatus {
     let complete = !families.is_empty()
-        && families.iter().all(|family| {
-            family
+        && families.iter().all(|report| {
+            report
+                .family
                 .approval
                 .as_ref()
                 .is_some_and(|approval| approval.date <= deadline)

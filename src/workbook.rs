@@ -20,6 +20,10 @@ use crate::error::Error;
 use crate::record::{NEED_CODES, need_label};
 use crate::summary::{FamilyReport, Summary, UniversityReport};
 
+mod province;
+
+pub use province::ProvinceRows;
+
 /// File name of the province-wide workbook.
 pub const PROVINCE_WORKBOOK: &str = "附件2-信息汇总表-全省.xlsx";
 
@@ -129,55 +133,90 @@ pub fn write_province(summary: &Summary, path: &Path) -> Result<(), Error> {
 /// Returns the bytes of the province-wide workbook, which goes to `path`;
 /// the path only names the workbook in error messages.
 pub fn province_workbook(summary: &Summary, path: &Path) -> Result<Vec<u8>, Error> {
-    let rows = rows_of(&summary.universities);
-    let campaign = summary.campaign;
-    let document = Document {
-        campaign,
-        subject: "全省",
-        created: campaign.deadline,
-    };
-    workbook_bytes(&document, &rows, path)
+    let digests: Vec<u128> = summary.universities.iter().map(rows_digest).collect();
+    let (bytes, _) =
+        province::province_workbook(summary, path, &digests, &ProvinceRows::default())?;
+    Ok(bytes)
+}
+
+/// Like [`province_workbook`], given the [`rows_digest`] of each university
+/// in report order, and taking over the rows of `previous`, the rows of the
+/// last build, whose university has the same digest and first row. Returns
+/// the rows of this workbook for the next build too.
+pub fn province_workbook_with(
+    summary: &Summary,
+    path: &Path,
+    digests: &[u128],
+    previous: &ProvinceRows,
+) -> Result<(Vec<u8>, ProvinceRows), Error> {
+    province::province_workbook(summary, path, digests, previous)
 }
 
 /// Returns a hash of everything the workbook of one university is made from,
-/// so that a rebuild can tell whether the workbook would change.
-pub fn university_fingerprint(report: &UniversityReport, campaign: &Campaign) -> u128 {
-    let rows = rows_of(std::slice::from_ref(report));
+/// so that a rebuild can tell whether the workbook would change. `rows` is
+/// the [`rows_digest`] of the university.
+pub fn university_fingerprint(report: &UniversityReport, campaign: &Campaign, rows: u128) -> u128 {
     let document = Document {
         campaign,
         subject: &report.name,
         created: report.deadline,
     };
-    fingerprint(&document, &rows)
+    fingerprint(&document, &[rows])
 }
 
-/// Returns a hash of everything the province workbook is made from.
-pub fn province_fingerprint(summary: &Summary) -> u128 {
-    let rows = rows_of(&summary.universities);
-    let document = Document {
-        campaign: summary.campaign,
+/// Returns a hash of everything the province workbook is made from, given
+/// the [`rows_digest`] of each university in report order.
+pub fn province_fingerprint(summary: &Summary, rows: &[u128]) -> u128 {
+    fingerprint(&province_document(summary.campaign), rows)
+}
+
+/// Returns a hash of the cells of a university's rows, which its own
+/// workbook and the province workbook show.
+pub fn rows_digest(report: &UniversityReport) -> u128 {
+    let mut hasher = Digest::new();
+    for family in &report.families {
+        let record = family.family;
+        let worker = &record.worker;
+        let household = &record.household;
+        for text in [
+            &report.name,
+            &worker.name,
+            &worker.hospital,
+            &worker.aided_hospital,
+        ] {
+            hash_text(&mut hasher, text);
+        }
+        for number in [
+            household.size,
+            household.elderly,
+            household.minors,
+            family.team_members,
+        ] {
+            hasher.write(&number.to_le_bytes());
+        }
+        // The service codes cell is made from the codes alone.
+        hasher.write(&(record.needs.len() as u64).to_le_bytes());
+        hasher.write(&record.needs);
+    }
+    hasher.finish128()
+}
+
+fn province_document(campaign: &Campaign) -> Document<'_> {
+    Document {
+        campaign,
         subject: "全省",
-        created: summary.campaign.deadline,
-    };
-    fingerprint(&document, &rows)
+        created: campaign.deadline,
+    }
 }
 
-fn fingerprint(document: &Document, rows: &[Row]) -> u128 {
+fn fingerprint(document: &Document, rows: &[u128]) -> u128 {
     let mut hasher = Digest::new();
     hash_text(&mut hasher, &form_title(document.campaign));
     hash_text(&mut hasher, &document.campaign.issuer);
     hash_text(&mut hasher, document.subject);
     hash_text(&mut hasher, &document.created.to_string());
-    for row in rows {
-        for cell in &row.cells {
-            match cell {
-                Cell::Text(value) => hash_text(&mut hasher, value),
-                Cell::Number(number) => {
-                    hasher.write(&[1]);
-                    hasher.write(&number.to_le_bytes());
-                }
-            }
-        }
+    for digest in rows {
+        hasher.write(&digest.to_le_bytes());
     }
     hasher.finish128()
 }
@@ -268,13 +307,42 @@ fn need_codes(needs: &[u8]) -> String {
 
 fn workbook_bytes(document: &Document, rows: &[Row], path: &Path) -> Result<Vec<u8>, Error> {
     check_text_lengths(rows, path)?;
-    let widths = column_widths(rows);
+    let layout = Layout {
+        rows,
+        first: 0,
+        table_rows: rows.len(),
+        widths: padded_widths(longest_values(rows)),
+        note_row: FIRST_DATA_ROW + rows.len() as u32 + 1,
+        compression: COMPRESSION,
+    };
+    form_bytes(document, &layout, path)
+}
+
+/// The zip compression level of every workbook: the fastest. A province
+/// workbook of 100,000 rows spent most of its time compressing at the
+/// default level 6, for files about a tenth smaller.
+const COMPRESSION: u8 = 1;
+
+/// The layout of a workbook that [`form_bytes`] writes, whose table has
+/// `table_rows` rows.
+struct Layout<'r, 'a> {
+    /// The rows written, from the table's row `first` on, counted from 0.
+    rows: &'r [Row<'a>],
+    first: u32,
+    table_rows: usize,
+    widths: [f64; 9],
+    /// The sheet row of the note, counted from 0.
+    note_row: u32,
+    /// Zip compression level, 0 to store the parts as they are.
+    compression: u8,
+}
+
+/// Returns the bytes of a workbook of the form, laid out by `layout`.
+fn form_bytes(document: &Document, layout: &Layout, path: &Path) -> Result<Vec<u8>, Error> {
     let xlsx_error = |error: XlsxError| workbook_error(path, error);
 
     let mut workbook = Workbook::new();
-    // The fastest level: a province workbook of 100,000 rows spends most of
-    // its time compressing at the default level 6, for files about a tenth smaller.
-    workbook.set_zip_compression_level(1);
+    workbook.set_zip_compression_level(layout.compression);
     workbook.set_properties(&properties(document).map_err(xlsx_error)?);
     let formats = formats();
     // Constant memory mode streams each finished row to a temporary file, so
@@ -284,8 +352,8 @@ fn workbook_bytes(document: &Document, rows: &[Row], path: &Path) -> Result<Vec<
     let sheet = workbook
         .add_worksheet_with_constant_memory()
         .map_err(xlsx_error)?;
-    set_up_sheet(sheet, &widths, rows.len()).map_err(xlsx_error)?;
-    write_cells(sheet, &form_title(document.campaign), rows, &formats).map_err(xlsx_error)?;
+    set_up_sheet(sheet, &layout.widths, layout.table_rows).map_err(xlsx_error)?;
+    write_cells(sheet, &form_title(document.campaign), layout, &formats).map_err(xlsx_error)?;
 
     workbook.save_to_buffer().map_err(xlsx_error)
 }
@@ -367,7 +435,7 @@ fn set_up_sheet(
 fn write_cells(
     sheet: &mut Worksheet,
     title: &str,
-    rows: &[Row],
+    layout: &Layout,
     formats: &Formats,
 ) -> Result<(), XlsxError> {
     // Row heights must be set before the row is written in constant memory mode.
@@ -383,8 +451,9 @@ fn write_cells(
     // format and take their column's format when their row is flushed to the
     // temporary file. Every row has the same kinds of cells, so the first
     // row gives each column's format.
+    let rows = layout.rows;
     let Some(first) = rows.first() else {
-        return write_note(sheet, FIRST_DATA_ROW + 1, formats);
+        return write_note(sheet, layout.note_row, formats);
     };
     let column_formats = first
         .cells
@@ -393,17 +462,15 @@ fn write_cells(
     for (column, format) in (0..).zip(column_formats) {
         sheet.set_column_format(column, format)?;
     }
-    let mut row_number = FIRST_DATA_ROW;
-    for row in rows {
+    for (row_number, row) in (FIRST_DATA_ROW + layout.first..).zip(rows) {
         for ((column, cell), column_format) in (0..).zip(&row.cells).zip(column_formats) {
             write_data_cell(sheet, row_number, column, cell, column_format, formats)?;
         }
-        row_number += 1;
     }
 
     // One blank row separates the table from the note, as on the form.
     // Writing the note also flushes the last data row.
-    write_note(sheet, row_number + 1, formats)?;
+    write_note(sheet, layout.note_row, formats)?;
 
     // Setting the default format clears the columns' formats, so that the
     // empty cells around the table stay unformatted.
@@ -489,7 +556,13 @@ fn check_text_lengths(rows: &[Row], path: &Path) -> Result<(), Error> {
 
 /// Returns each column's width: its longest value or header, plus padding,
 /// kept between the minimum and maximum (longer text wraps).
+#[cfg(test)]
 fn column_widths(rows: &[Row]) -> [f64; 9] {
+    padded_widths(longest_values(rows))
+}
+
+/// Returns the display width of each column's longest value or header.
+fn longest_values(rows: &[Row]) -> [usize; 9] {
     let mut longest = HEADERS.map(UnicodeWidthStr::width);
     for row in rows {
         for (max, cell) in longest.iter_mut().zip(&row.cells) {
@@ -500,6 +573,12 @@ fn column_widths(rows: &[Row]) -> [f64; 9] {
             *max = (*max).max(width);
         }
     }
+    longest
+}
+
+/// Returns the width of columns whose longest values are `longest`, plus
+/// padding, kept between the minimum and maximum (longer text wraps).
+fn padded_widths(longest: [usize; 9]) -> [f64; 9] {
     longest.map(|width| {
         let padded = (width + COLUMN_PADDING).clamp(MIN_COLUMN_WIDTH, MAX_COLUMN_WIDTH);
         padded as f64
@@ -541,7 +620,7 @@ mod tests {
     struct Fixture {
         campaign: Campaign,
         families: Vec<std::sync::Arc<Family>>,
-        teams: Vec<Team>,
+        teams: Vec<std::sync::Arc<Team>>,
     }
 
     impl Fixture {
@@ -626,8 +705,8 @@ mod tests {
             campaign: Campaign::default(),
             families: vec![third.into(), second.into(), first.into()],
             teams: vec![
-                team("郑州大学", "zzu-01", 5),
-                team("河南大学", "henu-01", 3),
+                std::sync::Arc::new(team("郑州大学", "zzu-01", 5)),
+                std::sync::Arc::new(team("河南大学", "henu-01", 3)),
             ],
         }
     }
@@ -906,6 +985,110 @@ mod tests {
         for column in columns {
             assert!(!column.contains("style="), "<col {column}/>");
         }
+    }
+
+    /// Returns the name and content of each part of a zipped workbook, in order.
+    fn parts(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        (0..archive.len())
+            .map(|index| {
+                let mut part = archive.by_index(index).unwrap();
+                let name = part.name().unwrap().into_owned();
+                let mut content = Vec::new();
+                std::io::Read::read_to_end(&mut part, &mut content).unwrap();
+                (name, content)
+            })
+            .collect()
+    }
+
+    /// Asserts that `made` has every part of the province workbook as
+    /// rust_xlsxwriter writes it in one piece, in the same order. The zip
+    /// container may compress a part differently, because rust_xlsxwriter
+    /// hands the compressor a worksheet in several pieces.
+    fn assert_equals_whole_province(made: &[u8], summary: &Summary, case: &str) {
+        let rows = rows_of(&summary.universities);
+        let document = province_document(summary.campaign);
+        let whole = workbook_bytes(&document, &rows, Path::new(PROVINCE_WORKBOOK)).unwrap();
+        let (made, whole) = (parts(made), parts(&whole));
+        let names = |parts: &[(String, Vec<u8>)]| -> Vec<String> {
+            parts.iter().map(|(name, _)| name.clone()).collect()
+        };
+        assert_eq!(names(&made), names(&whole), "{case}");
+        for ((name, made), (_, whole)) in made.iter().zip(&whole) {
+            assert!(
+                made == whole,
+                "{case}: {name} differs:\n{}\n{}",
+                String::from_utf8_lossy(made),
+                String::from_utf8_lossy(whole)
+            );
+        }
+    }
+
+    /// Returns the digest of each university's rows, in report order.
+    fn digests(summary: &Summary) -> Vec<u128> {
+        summary.universities.iter().map(rows_digest).collect()
+    }
+
+    #[test]
+    fn province_workbook_equals_one_written_whole() {
+        let mut fixture = fixture();
+        // Text that rust_xlsxwriter escapes or marks, and an empty cell.
+        let family = std::sync::Arc::make_mut(&mut fixture.families[0]);
+        family.worker.name = " 赵<某>&_x0041_ ".to_owned();
+        family.worker.aided_hospital = String::new();
+        let summary = fixture.summary();
+        let path = Path::new(PROVINCE_WORKBOOK);
+
+        let made = province_workbook(&summary, path).unwrap();
+
+        assert_equals_whole_province(&made, &summary, "escaped text");
+    }
+
+    #[test]
+    fn province_workbook_reuses_unchanged_rows() {
+        let mut fixture = fixture();
+        let path = Path::new(PROVINCE_WORKBOOK);
+        let summary = fixture.summary();
+        let (_, first) =
+            province_workbook_with(&summary, path, &digests(&summary), &ProvinceRows::default())
+                .unwrap();
+        drop(summary);
+
+        // A changed size in the first university keeps every row's place; a
+        // family added to it moves the rows of the university after it.
+        std::sync::Arc::make_mut(&mut fixture.families[1])
+            .household
+            .size = 9;
+        let summary = fixture.summary();
+        let (changed, second) =
+            province_workbook_with(&summary, path, &digests(&summary), &first).unwrap();
+        assert_equals_whole_province(&changed, &summary, "after the size changed");
+        assert_eq!(
+            second.shared_with(&first),
+            1,
+            "河南大学's rows are taken over"
+        );
+        drop(summary);
+
+        fixture.families.push(
+            family(
+                "郑州大学",
+                "a-sun",
+                "孙某",
+                "郑州大学第一附属医院",
+                "zzu-01",
+            )
+            .into(),
+        );
+        let summary = fixture.summary();
+        let (added, third) =
+            province_workbook_with(&summary, path, &digests(&summary), &second).unwrap();
+        assert_eq!(
+            third.shared_with(&second),
+            0,
+            "every university's rows changed"
+        );
+        assert_equals_whole_province(&added, &summary, "after a family was added");
     }
 
     #[test]

@@ -200,6 +200,39 @@ fn listed_load_matches_walked_load() {
     assert_eq!(after.records_read, common::BASE_RECORDS + 1);
 }
 
+/// Returns a listing of the records folder in byte order of the paths, as
+/// `serve` hands its scans over.
+fn sorted_listing(dir: &Path) -> load::Listing {
+    let mut files = Vec::new();
+    scan(&dir.join("records"), &mut files);
+    files.sort_by(|left, right| left.0.as_os_str().cmp(right.0.as_os_str()));
+    load::Listing {
+        records: dir.join("records"),
+        files,
+    }
+}
+
+#[test]
+fn repeated_listing_takes_new_stamps() {
+    let run = Fixture::base().run(&["check", "--as-of", AS_OF]);
+    let dir = run.dir.path();
+    let mut cache = RecordCache::default();
+    cache.use_listing(Some(sorted_listing(dir)));
+    load_both(dir, AS_OF, &mut cache);
+
+    // The second listing names the same paths, so the load reuses the files
+    // picked from the first, but it must read the stamps of the second.
+    edit(dir, WANG, "每周两次线上辅导数学", "每周三次线上辅导数学");
+    cache.use_listing(Some(sorted_listing(dir)));
+    let second = load_both(dir, AS_OF, &mut cache);
+    let wang = second
+        .families
+        .iter()
+        .find(|family| family.source.id == "wang")
+        .expect("the family is loaded");
+    assert!(wang.plan.contains("每周三次"), "{}", wang.plan);
+}
+
 #[test]
 fn listing_of_missing_folder_is_rejected() {
     let run = Fixture::base().run(&["check", "--as-of", AS_OF]);

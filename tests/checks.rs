@@ -711,6 +711,32 @@ fn warns_team_with_four_families() {
     run.single().assert_at("W002", ZZU_TEAM, 1, 1);
 }
 
+#[test]
+fn lists_families_of_oversized_team() {
+    // A fourth family whose record is invalid still counts, under `?`.
+    let fixture = Fixture::base();
+    let fourth = fixture
+        .text(LI)
+        .replace("  name: 李某某", "  name: 周某某")
+        .replace("  gender: 男", "  gender: 男性");
+    let run = fixture.file("records/zzu/zhou.yaml", &fourth).check();
+
+    assert_eq!(run.status, ERRORS);
+    let sizes: Vec<_> = run
+        .diagnostics()
+        .into_iter()
+        .filter(|diagnostic| diagnostic.code == "W002")
+        .collect();
+    assert_eq!(sizes.len(), 1, "{}", run.stderr);
+    assert!(
+        sizes[0]
+            .message
+            .contains("serves 4 families (li, wang, zhang, ?)"),
+        "message: {}",
+        sizes[0].message
+    );
+}
+
 // W003 health-without-elderly
 
 #[test]

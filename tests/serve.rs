@@ -432,6 +432,244 @@ fn serve_renders_only_changed_pages() {
     assert_eq!(changed_in_build(&server, 4), 0, "{}", server.stderr());
 }
 
+/// Returns what `serve` has printed since the `wrote` line of build number
+/// `build` (1 for the first build of `serve`).
+fn output_after_build(server: &Server, build: usize) -> String {
+    let stderr = server.stderr();
+    let mut end = 0;
+    for (number, (index, _)) in stderr.match_indices("wrote ").enumerate() {
+        if number + 1 == build {
+            end = index;
+            break;
+        }
+    }
+    let rest = &stderr[end..];
+    let line_end = rest.find('\n').map_or(rest.len(), |index| index + 1);
+    rest[line_end..].to_owned()
+}
+
+#[test]
+fn serve_prints_only_new_warnings() {
+    let fixture = Fixture::base().replace(
+        common::ZHAO,
+        "[初中二年级, 小学五年级]",
+        "[初中二年级, 小学５年级]",
+    );
+    let run = fixture.run(&["build", "--as-of", AS_OF]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let server = Server::start_in(run);
+    changed_in_build(&server, 1);
+    assert!(
+        server.stderr().contains("--> records/henu/zhao.yaml:16:19"),
+        "the first build prints every warning: {}",
+        server.stderr()
+    );
+
+    let before = server.version();
+    server.edit(
+        WANG,
+        "  address: 郑州市金水区示例路1号",
+        "  address: 郑州市金水区示例路１号",
+    );
+    server.wait_for_rebuild(before);
+    changed_in_build(&server, 2);
+    let second = output_after_build(&server, 1);
+    assert!(
+        second.contains("--> records/zzu/wang.yaml:11:12"),
+        "the new warning is printed: {second}"
+    );
+    assert!(
+        !second.contains("zhao.yaml"),
+        "the warning printed before is not: {second}"
+    );
+    assert!(
+        second.contains("1 warning shown by the last build is not listed again"),
+        "{second}"
+    );
+    assert!(
+        second.contains("0 errors and 2 warnings in 7 records"),
+        "{second}"
+    );
+
+    // A failed rebuild prints its error, still without the old warning.
+    // The broken record is not checked further, so its own warning is gone.
+    let before = server.version();
+    server.edit(WANG, "gender: 女", "gender: <女>");
+    server.wait_for_rebuild(before);
+    let started = Instant::now();
+    while !server.stderr().contains("nothing was written") {
+        assert!(started.elapsed() < REBUILD_TIMEOUT, "{}", server.stderr());
+        thread::sleep(Duration::from_millis(20));
+    }
+    let third = output_after_build(&server, 2);
+    assert!(third.contains("error[E005]"), "{third}");
+    assert!(!third.contains("warning[W007]"), "{third}");
+    assert!(
+        third.contains("1 warning shown by the last build is not listed again"),
+        "{third}"
+    );
+}
+
+/// Returns every file under `folder` but the marker, by relative path, with
+/// its bytes.
+fn site_files(folder: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut folders = vec![folder.to_path_buf()];
+    while let Some(current) = folders.pop() {
+        for entry in fs::read_dir(&current).expect("the site is readable") {
+            let path = entry.expect("the site is readable").path();
+            if path.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            let name = path.strip_prefix(folder).unwrap().display().to_string();
+            if name != ".shoulashou-site" {
+                files.push((name, fs::read(&path).expect("a site file is readable")));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Builds the records into a new folder with `build` and asserts that the
+/// site `serve` wrote has the same files with the same bytes.
+fn assert_site_matches_build(server: &Server, step: &str) {
+    let fresh = format!("fresh-{step}");
+    let output = Command::new(env!("CARGO_BIN_EXE_shoulashou"))
+        .args(["build", "--quiet", "--as-of", AS_OF, "--out", &fresh])
+        .current_dir(server.run.dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the shoulashou binary starts");
+    assert!(output.status.success(), "{output:?}");
+    let served = site_files(&server.run.path("site"));
+    let built = site_files(&server.run.path(&fresh));
+    let names = |files: &[(String, Vec<u8>)]| -> Vec<String> {
+        files.iter().map(|(name, _)| name.clone()).collect()
+    };
+    assert_eq!(names(&served), names(&built), "after {step}");
+    for ((name, served), (_, built)) in served.iter().zip(&built) {
+        assert!(
+            served == built,
+            "{name} differs from a fresh build after {step}"
+        );
+    }
+}
+
+#[test]
+fn serve_site_matches_fresh_build() {
+    let server = Server::start();
+    changed_in_build(&server, 1);
+    // Each edit changes what other pages show: the team's leader shows on
+    // the pages of the families it serves, the service codes in the
+    // university's and the province's figures, and a removed family in
+    // its team's list and every count.
+    let edits = [
+        ("plan", WANG, "每周两次线上辅导数学", "每周三次线上辅导数学"),
+        ("leader", common::ZZU_TEAM, "  name: 钱某某", "  name: 钱某"),
+        ("needs", WANG, "needs: [1, 2, 3]", "needs: [1, 2]"),
+    ];
+    for (build, (step, path, from, to)) in (2..).zip(edits) {
+        let before = server.version();
+        server.edit(path, from, to);
+        server.wait_for_rebuild(before);
+        changed_in_build(&server, build);
+        assert_site_matches_build(&server, step);
+    }
+
+    let before = server.version();
+    fs::remove_file(server.run.path(common::LI)).expect("the record can be removed");
+    server.wait_for_rebuild(before);
+    changed_in_build(&server, 5);
+    assert_site_matches_build(&server, "removal");
+}
+
+/// Edits the plan of `WANG` back and forth, so that each call changes the
+/// record, and waits for the rebuild it causes.
+fn rebuild(server: &Server) {
+    let text = fs::read_to_string(server.run.path(WANG)).expect("the record is readable");
+    let (from, to) = if text.contains("每周两次线上辅导数学") {
+        ("每周两次线上辅导数学", "每周三次线上辅导数学")
+    } else {
+        ("每周三次线上辅导数学", "每周两次线上辅导数学")
+    };
+    let before = server.version();
+    server.edit(WANG, from, to);
+    server.wait_for_rebuild(before);
+}
+
+/// Starts `serve` on the base campaign and rebuilds twice, so that both the
+/// output folder and the spare folder were written by its own builds.
+fn serve_with_both_folders_written() -> Server {
+    let server = Server::start();
+    for build in 2..=3 {
+        rebuild(&server);
+        changed_in_build(&server, build);
+    }
+    server
+}
+
+#[test]
+fn serve_restores_page_edited_in_site() {
+    let server = serve_with_both_folders_written();
+    let page = server.run.path("site/zzu/li.html");
+    let original = fs::read(&page).expect("the page is readable");
+    let edited: Vec<u8> = original
+        .iter()
+        .map(|&byte| if byte == b'a' { b'b' } else { byte })
+        .collect();
+    fs::write(&page, &edited).expect("the page can be edited");
+
+    // The first rebuild swaps the edited site out as the spare folder, the
+    // second writes into it again.
+    rebuild(&server);
+    changed_in_build(&server, 4);
+    rebuild(&server);
+    changed_in_build(&server, 5);
+    assert_eq!(fs::read(&page).expect("the page is readable"), original);
+    assert_site_matches_build(&server, "edit");
+}
+
+#[test]
+fn serve_leaves_file_added_to_spare_unpublished() {
+    let server = serve_with_both_folders_written();
+    fs::write(server.run.path(".site.previous/added.html"), "mine").expect("a file can be added");
+
+    rebuild(&server);
+    changed_in_build(&server, 4);
+    assert!(!server.run.exists("site/added.html"));
+    assert_site_matches_build(&server, "addition");
+}
+
+#[test]
+fn serve_rejects_file_added_to_site() {
+    let server = serve_with_both_folders_written();
+    let notes = server.run.path("site/notes.txt");
+    fs::write(&notes, "mine").expect("a file can be added");
+
+    let before = server.version();
+    rebuild(&server);
+    let started = Instant::now();
+    while !server.stderr().contains("did not write") {
+        assert!(started.elapsed() < REBUILD_TIMEOUT, "{}", server.stderr());
+        thread::sleep(Duration::from_millis(20));
+    }
+    let page = server.get("/").text();
+    assert!(page.contains("shoulashou-build-failure"), "{page}");
+    assert!(page.contains("notes.txt"), "{page}");
+    assert_eq!(
+        fs::read_to_string(&notes).expect("the file is kept"),
+        "mine"
+    );
+    assert!(server.version() > before);
+
+    fs::remove_file(&notes).expect("the file can be removed");
+    rebuild(&server);
+    changed_in_build(&server, 4);
+    assert_site_matches_build(&server, "removal");
+}
+
 #[test]
 fn serve_starts_with_invalid_records() {
     // `check` writes the files and nothing else, so no site exists yet.

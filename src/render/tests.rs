@@ -84,7 +84,7 @@ fn team(path: &str, university: &str) -> Team {
 struct Fixture {
     campaign: Campaign,
     families: Vec<std::sync::Arc<Family>>,
-    teams: Vec<Team>,
+    teams: Vec<std::sync::Arc<Team>>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -134,7 +134,10 @@ impl Fixture {
         Fixture {
             campaign,
             families: vec![wang.into(), li.into(), other.into()],
-            teams: vec![team("records/zzu/teams/team-01.yaml", "郑州大学")],
+            teams: vec![std::sync::Arc::new(team(
+                "records/zzu/teams/team-01.yaml",
+                "郑州大学",
+            ))],
             diagnostics: vec![warning],
         }
     }
@@ -162,7 +165,11 @@ fn render(options: &RenderOptions) -> (tempfile::TempDir, Vec<PathBuf>) {
     let fixture = Fixture::new();
     let out = tempfile::tempdir().expect("temporary folder");
     let written = render_site(&fixture.summary(), options, out.path()).expect("site renders");
-    (out, written)
+    let paths = written
+        .iter()
+        .map(|written| out.path().join(&written.file))
+        .collect();
+    (out, paths)
 }
 
 fn read(path: &Path) -> String {
@@ -709,7 +716,7 @@ fn status_page_lists_warnings_by_university() {
     let out = tempfile::tempdir().expect("temporary folder");
     let written =
         render_site(&fixture.summary(), &options(true, None), out.path()).expect("site renders");
-    assert!(written.contains(&out.path().join("status.html")));
+    assert!(written.iter().any(|written| written.file == "status.html"));
     let document = Html::parse_document(&read(&out.path().join("status.html")));
 
     let sections = select(&document, "section.university-warnings");
@@ -782,7 +789,8 @@ fn family_context_matches_serialized_page() {
     for masked in [true, false] {
         let options = options(masked, None);
         for university in &summary.universities {
-            let shared = view::family_shared(&summary, university, &options);
+            let teams = view::team_views(university, &options);
+            let shared = view::family_shared(&summary, university, &options, &teams);
             let context = shared.context().expect("shared values convert");
             for report in &university.families {
                 let fast = view::family_context(&context, university, report, &options)

@@ -2,8 +2,7 @@
 //! values already masked. Every `href` is relative to the site root, and
 //! templates prefix it with `root` (`""` or `"../"`).
 
-use std::collections::HashMap;
-use std::path::Path;
+use std::ffi::OsStr;
 
 use serde::Serialize;
 use tera::{Context, Value};
@@ -23,7 +22,7 @@ use crate::workbook::{PROVINCE_WORKBOOK, university_workbook_name};
 /// The campaign settings a page shows. The university list is left out: it
 /// is in the summary already, and serializing it into every one of many
 /// thousands of family pages would cost more than the page itself.
-#[derive(Serialize)]
+#[derive(Hash, Serialize)]
 struct CampaignView<'a> {
     title: &'a str,
     issuer: &'a str,
@@ -43,7 +42,7 @@ impl<'a> CampaignView<'a> {
 }
 
 /// Values every page receives.
-#[derive(Serialize)]
+#[derive(Hash, Serialize)]
 pub(super) struct Common<'a> {
     campaign: CampaignView<'a>,
     as_of: Date,
@@ -53,7 +52,7 @@ pub(super) struct Common<'a> {
     need_codes: Vec<NeedCode>,
 }
 
-#[derive(Serialize)]
+#[derive(Hash, Serialize)]
 struct NeedCode {
     code: u8,
     label: &'static str,
@@ -81,7 +80,7 @@ pub(super) struct ProvincePage<'a> {
 }
 
 /// Data of `status.html`: every open warning, grouped by university.
-#[derive(Serialize)]
+#[derive(Hash, Serialize)]
 pub(super) struct StatusPage<'a> {
     #[serde(flatten)]
     common: Common<'a>,
@@ -92,10 +91,10 @@ pub(super) struct StatusPage<'a> {
 }
 
 /// One university on the status page.
-#[derive(Serialize)]
+#[derive(Hash, Serialize)]
 struct UniversityWarnings<'a> {
     university: UniversityView<'a>,
-    warnings: Vec<WarningView<'a>>,
+    warnings: &'a [WarningView<'a>],
 }
 
 /// The universities with one deadline status.
@@ -107,24 +106,24 @@ struct StatusGroup<'a> {
 }
 
 /// Data of `university.html`.
-#[derive(Serialize)]
+#[derive(Hash, Serialize)]
 pub(super) struct UniversityPage<'a> {
     #[serde(flatten)]
     common: Common<'a>,
     university: UniversityView<'a>,
     families: Vec<FamilyRow<'a>>,
-    teams: Vec<TeamView<'a>>,
-    warnings: Vec<WarningView<'a>>,
+    teams: &'a [TeamView<'a>],
+    warnings: &'a [WarningView<'a>],
 }
 
 /// The views that the family pages of one university share, built once for
 /// all of them.
-#[derive(Serialize)]
+#[derive(Hash, Serialize)]
 pub(super) struct FamilyShared<'a> {
     common: Common<'a>,
     university: UniversityView<'a>,
     /// The view of each of the university's teams, in the order of its teams.
-    teams: Vec<TeamView<'a>>,
+    teams: &'a [TeamView<'a>],
 }
 
 /// The template context that the family pages of one university share,
@@ -141,7 +140,7 @@ pub(super) struct FamilyContext {
 }
 
 /// One university's figures and links.
-#[derive(Serialize)]
+#[derive(Hash, Serialize)]
 pub(super) struct UniversityView<'a> {
     name: &'a str,
     folder: &'a str,
@@ -158,7 +157,7 @@ pub(super) struct UniversityView<'a> {
 }
 
 /// One family as listed on its university's page.
-#[derive(Serialize)]
+#[derive(Hash, Serialize)]
 struct FamilyRow<'a> {
     id: &'a str,
     href: String,
@@ -182,7 +181,7 @@ struct FamilyRow<'a> {
 }
 
 /// One team, with its leader's phone masked as the options ask.
-#[derive(Serialize)]
+#[derive(Hash, Serialize)]
 pub(super) struct TeamView<'a> {
     id: &'a str,
     /// `id` of the team's row on its university page.
@@ -196,15 +195,15 @@ pub(super) struct TeamView<'a> {
     within_rule: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Hash, Serialize)]
 struct ServedFamily<'a> {
     id: &'a str,
     worker_name: &'a str,
     href: String,
 }
 
-#[derive(Serialize)]
-struct WarningView<'a> {
+#[derive(Hash, Serialize)]
+pub(super) struct WarningView<'a> {
     code: &'static str,
     name: &'static str,
     message: &'a str,
@@ -278,17 +277,23 @@ pub(super) fn province_page<'a>(summary: &'a Summary, options: &RenderOptions) -
 /// File name of the status page at the site root.
 pub(super) const STATUS_PAGE: &str = "status.html";
 
-/// Builds the data of the status page.
-pub(super) fn status_page<'a>(summary: &'a Summary, options: &RenderOptions) -> StatusPage<'a> {
+/// Builds the data of the status page from the warning views of each
+/// university, in the summary's order.
+pub(super) fn status_page<'a>(
+    summary: &'a Summary,
+    options: &RenderOptions,
+    warnings: &'a [Vec<WarningView<'a>>],
+) -> StatusPage<'a> {
     let universities: Vec<UniversityWarnings> = summary
         .universities
         .iter()
-        .map(|university| UniversityWarnings {
+        .zip(warnings)
+        .map(|(university, warnings)| UniversityWarnings {
             university: university_view(university),
-            warnings: warning_views(&university.warnings, &warning_links(university)),
+            warnings,
         })
         .collect();
-    let other_warnings = warning_views(&summary.other_warnings, &HashMap::new());
+    let other_warnings = warning_views(&summary.other_warnings, &Links::default());
     let total = universities
         .iter()
         .map(|entry| entry.warnings.len())
@@ -303,15 +308,16 @@ pub(super) fn status_page<'a>(summary: &'a Summary, options: &RenderOptions) -> 
     }
 }
 
-/// Builds the data of one university's page.
+/// Builds the data of one university's page, with the views of its teams
+/// and warnings, which the family pages and the status page share.
 pub(super) fn university_page<'a>(
     summary: &'a Summary,
     university: &'a UniversityReport,
     options: &RenderOptions,
+    teams: &'a [TeamView<'a>],
+    warnings: &'a [WarningView<'a>],
 ) -> UniversityPage<'a> {
     let folder = encode_path_segment(&university.folder);
-    let links = warning_links(university);
-
     UniversityPage {
         common: common(summary, options, "../"),
         university: university_view(university),
@@ -320,36 +326,62 @@ pub(super) fn university_page<'a>(
             .iter()
             .map(|report| family_row(&folder, report))
             .collect(),
-        teams: university
-            .teams
-            .iter()
-            .map(|team| team_view(team, university, &folder, options.masked))
-            .collect(),
-        warnings: warning_views(&university.warnings, &links),
+        teams,
+        warnings,
     }
 }
 
-/// Returns, for each record file of a university, the link that its
-/// warnings point to: the family page, or the team's row on the university
-/// page. Links are relative to the site root.
-fn warning_links<'a>(university: &'a UniversityReport) -> HashMap<&'a Path, String> {
+/// Builds the view of each of a university's teams, in the order of its teams.
+pub(super) fn team_views<'a>(
+    university: &'a UniversityReport,
+    options: &RenderOptions,
+) -> Vec<TeamView<'a>> {
     let folder = encode_path_segment(&university.folder);
-    let families = university.families.iter().map(|report| {
-        let path = report.family.source.path.as_path();
-        (path, family_href(&folder, report))
-    });
-    let teams = university.teams.iter().map(|report| {
-        let path = report.team.source.path.as_path();
-        let anchor = team_anchor(&report.team.source.id);
-        (path, format!("{folder}/index.html#{anchor}"))
-    });
+    university
+        .teams
+        .iter()
+        .map(|team| team_view(team, university, &folder, options.masked))
+        .collect()
+}
+
+/// Builds the view of each of a university's warnings, in its order.
+pub(super) fn university_warnings<'a>(university: &'a UniversityReport) -> Vec<WarningView<'a>> {
+    warning_views(&university.warnings, &warning_links(university))
+}
+
+/// Links by the bytes of a record file's path, which are the same in the
+/// record and in its diagnostics.
+type Links<'a> = foldhash::HashMap<&'a OsStr, String>;
+
+/// Returns, for each record file of a university that has warnings, the link
+/// that its warnings point to: the family page, or the team's row on the
+/// university page. Links are relative to the site root.
+fn warning_links<'a>(university: &'a UniversityReport) -> Links<'a> {
+    let warned: foldhash::HashSet<&OsStr> = university
+        .warnings
+        .iter()
+        .map(|warning| warning.file.as_os_str())
+        .collect();
+    let folder = encode_path_segment(&university.folder);
+    let families = university
+        .families
+        .iter()
+        .map(|report| (report.family.source.path.as_os_str(), report))
+        .filter(|(path, _)| warned.contains(path))
+        .map(|(path, report)| (path, family_href(&folder, report)));
+    let teams = university
+        .teams
+        .iter()
+        .map(|report| (report.team.source.path.as_os_str(), report))
+        .filter(|(path, _)| warned.contains(path))
+        .map(|(path, report)| {
+            let anchor = team_anchor(&report.team.source.id);
+            (path, format!("{folder}/index.html#{anchor}"))
+        });
     families.chain(teams).collect()
 }
 
-fn warning_views<'a>(
-    warnings: &[&'a Diagnostic],
-    links: &HashMap<&Path, String>,
-) -> Vec<WarningView<'a>> {
+fn warning_views<'a>(warnings: &[&'a Diagnostic], links: &Links) -> Vec<WarningView<'a>> {
     warnings
         .iter()
         .map(|warning| WarningView {
@@ -358,7 +390,7 @@ fn warning_views<'a>(
             message: &warning.message.zh,
             hint: &warning.hint.zh,
             location: format!("{}:{}", warning.file.display(), warning.start.line),
-            href: links.get(warning.file.as_path()).cloned(),
+            href: links.get(warning.file.as_os_str()).cloned(),
         })
         .collect()
 }
@@ -382,7 +414,10 @@ pub(super) fn family_page_hash(
     use std::hash::Hash as _;
     let mut hasher = crate::digest::Digest::new();
     shared.hash(&mut hasher);
-    report.family.hash(&mut hasher);
+    match report.digest {
+        Some(digest) => digest.hash(&mut hasher),
+        None => report.family.hash(&mut hasher),
+    }
     report.page.hash(&mut hasher);
     team_index(university, report).hash(&mut hasher);
     report.team_members.hash(&mut hasher);
@@ -393,21 +428,18 @@ pub(super) fn family_page_hash(
     hasher.finish128()
 }
 
-/// Builds what the family pages of `university` share.
+/// Builds what the family pages of `university` share, given the views of
+/// its teams.
 pub(super) fn family_shared<'a>(
     summary: &'a Summary,
     university: &'a UniversityReport,
     options: &RenderOptions,
+    teams: &'a [TeamView<'a>],
 ) -> FamilyShared<'a> {
-    let folder = encode_path_segment(&university.folder);
     FamilyShared {
         common: common(summary, options, "../"),
         university: university_view(university),
-        teams: university
-            .teams
-            .iter()
-            .map(|team| team_view(team, university, &folder, options.masked))
-            .collect(),
+        teams,
     }
 }
 
