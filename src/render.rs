@@ -385,8 +385,7 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
             .map(|family| {
                 let name = checked_file_name(&folder_path, &family.page)?;
                 let file = format!("{folder}/{name}");
-                let hash =
-                    |_| view::family_page_hash(shared_hash.unwrap_or_default(), university, family);
+                let hash = |_| view::family_page_hash(shared_hash.unwrap_or_default(), family);
                 let shared_context = || {
                     context
                         .get_or_init(|| {
@@ -403,7 +402,7 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
                     format!("family `{}` ({})", source.id, source.path.display())
                 };
                 let build = || {
-                    view::family_context(shared_context()?, university, family, options)
+                    view::family_context(shared_context()?, family, options)
                         .map_err(|error| render_failed(FAMILY_TEMPLATE, &record(), &error))
                 };
                 self.page_with(FAMILY_TEMPLATE, file, hash, build, record)

@@ -500,19 +500,15 @@ fn team_anchor(team_id: &str) -> String {
 /// which contains every view a family page takes from outside its family. The
 /// family's own part is hashed from the record and the figures the summary
 /// derived from it, the same values [`family_context`] reads.
-pub(super) fn family_page_hash(
-    shared: u128,
-    university: &UniversityReport,
-    report: &FamilyReport,
-) -> u128 {
-    let mut hasher = crate::digest::Digest::new();
+pub(super) fn family_page_hash(shared: u128, report: &FamilyReport) -> u128 {
+    let mut hasher = crate::digest::Digest::with_capacity(128);
     shared.hash(&mut hasher);
     match report.digest {
         Some(digest) => digest.hash(&mut hasher),
         None => report.family.hash(&mut hasher),
     }
     report.page.hash(&mut hasher);
-    team_index(university, report).hash(&mut hasher);
+    report.team_index.hash(&mut hasher);
     report.team_members.hash(&mut hasher);
     report.last_contact.hash(&mut hasher);
     report.days_since_contact.hash(&mut hasher);
@@ -582,11 +578,10 @@ impl FamilyShared<'_> {
 /// variables of `shared` plus `family`, the family's form.
 pub(super) fn family_context(
     shared: &FamilyContext,
-    university: &UniversityReport,
     report: &FamilyReport,
     options: &RenderOptions,
 ) -> Result<Context, tera::Error> {
-    let team = team_index(university, report).and_then(|index| shared.teams.get(index));
+    let team = report.team_index.and_then(|index| shared.teams.get(index));
     let needs: Vec<&Value> = NEED_CODES
         .iter()
         .zip(&shared.needs)
@@ -619,7 +614,14 @@ pub(super) fn family_context_serialized(
         family: FamilyForm<'a, &'a TeamView<'a>, Vec<NeedChoice>>,
     }
 
-    let team = team_index(university, report).and_then(|index| shared.teams.get(index));
+    // Found by id here, to check the index the summary gives the family.
+    let team = report.team.and_then(|own| {
+        let index = university
+            .teams
+            .binary_search_by(|team| team.team.source.id.cmp(&own.source.id))
+            .ok()?;
+        shared.teams.get(index)
+    });
     let needs = NEED_CODES
         .iter()
         .map(|&code| NeedChoice {
@@ -633,17 +635,6 @@ pub(super) fn family_context_serialized(
         university: &shared.university,
         family: family_form(report, options.masked, team, needs),
     })
-}
-
-/// Returns the index of the family's team among the university's teams, or
-/// `None` when the family names no team of the university. A university's
-/// teams are sorted by id, and [`FamilyShared`] keeps their views in that order.
-fn team_index(university: &UniversityReport, report: &FamilyReport) -> Option<usize> {
-    let own = report.team?;
-    university
-        .teams
-        .binary_search_by(|team| team.team.source.id.cmp(&own.source.id))
-        .ok()
 }
 
 fn common<'a>(summary: &'a Summary, options: &RenderOptions, root: &'static str) -> Common<'a> {
