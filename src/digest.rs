@@ -19,6 +19,13 @@ impl Digest {
         Digest::default()
     }
 
+    /// Returns a digest with room for `capacity` bytes before it grows.
+    pub fn with_capacity(capacity: usize) -> Digest {
+        Digest {
+            bytes: Vec::with_capacity(capacity),
+        }
+    }
+
     /// Returns the 128-bit xxh3 hash of everything written so far.
     pub fn finish128(&self) -> u128 {
         xxh3_128(&self.bytes)

@@ -82,17 +82,19 @@ pub fn render_site(
         sink,
         memo: None,
     };
-    renderer.site(summary, options)
+    let (written, _) = renderer.site(summary, options)?;
+    Ok(written)
 }
 
 /// Like [`render_site`], but renders only the pages whose data or templates
 /// changed since the build that `memo` describes, and takes the others over
-/// through [`Sink::keep`].
+/// through [`Sink::keep`]. `views` are the hashes of that build's views.
 pub fn render_site_with(
     summary: &Summary,
     options: &RenderOptions,
     sink: &(impl Sink + ?Sized),
     memo: &Memo,
+    views: &ViewHashes,
 ) -> Result<Rendered, Error> {
     let (tera, templates) = load_templates(options.templates_dir.as_deref())?;
     let renderer = Renderer {
@@ -100,15 +102,17 @@ pub fn render_site_with(
         sink,
         memo: Some(Memoized {
             previous: memo,
+            views,
             templates,
             rendered: AtomicUsize::new(0),
         }),
     };
-    let written = renderer.site(summary, options)?;
+    let (written, views) = renderer.site(summary, options)?;
     let memoized = renderer.memo.expect("the renderer was given a memo");
     Ok(Rendered {
         written,
         rendered: memoized.rendered.into_inner(),
+        views,
     })
 }
 
@@ -119,6 +123,59 @@ pub struct Rendered {
     pub written: Vec<Written>,
     /// How many pages were rendered because their data changed.
     pub rendered: usize,
+    /// The hashes of this build's university views, for the next build.
+    pub views: ViewHashes,
+}
+
+/// The hashes of the views of one university's pages, and of what they are
+/// made from.
+#[derive(Debug, Clone, Copy)]
+struct UniversityHashes {
+    /// [`view::university_input_hash`], when every family has a record hash.
+    input: Option<u128>,
+    /// The data hash of the university page.
+    page: u128,
+    /// The hash of what its family pages share.
+    shared: u128,
+    /// The hash of its section of the status page.
+    status: u128,
+}
+
+/// The hashes of the views of each university's pages in a build with a
+/// memo, by university name. The next build takes them over for each
+/// university whose input hash is the same, without making its views.
+#[derive(Debug, Default)]
+pub struct ViewHashes {
+    universities: foldhash::HashMap<String, UniversityHashes>,
+}
+
+/// The views of one university's teams and warnings, made when a page or a
+/// hash first needs them, and the hashes of its pages' views in a build
+/// with a memo.
+#[derive(Default)]
+struct Prepared<'a> {
+    hashes: Option<UniversityHashes>,
+    views: OnceLock<UniversityViews<'a>>,
+}
+
+/// The views of one university's teams and warnings, which its page, its
+/// family pages and the status page show.
+struct UniversityViews<'a> {
+    teams: Vec<view::TeamView<'a>>,
+    warnings: Vec<view::WarningView<'a>>,
+}
+
+impl<'a> Prepared<'a> {
+    fn views(
+        &self,
+        university: &'a UniversityReport,
+        options: &RenderOptions,
+    ) -> &UniversityViews<'a> {
+        self.views.get_or_init(|| UniversityViews {
+            teams: view::team_views(university, options),
+            warnings: view::university_warnings(university),
+        })
+    }
 }
 
 /// Renders pages into a sink, skipping those whose data is unchanged when
@@ -132,6 +189,8 @@ struct Renderer<'a, S: Sink + ?Sized> {
 /// The memo of the last build and the number of pages rendered so far.
 struct Memoized<'a> {
     previous: &'a Memo,
+    /// The hashes of the last build's university views.
+    views: &'a ViewHashes,
     /// Hash of the template sources, part of every page's data hash.
     templates: u128,
     rendered: AtomicUsize,
@@ -139,27 +198,29 @@ struct Memoized<'a> {
 
 impl<S: Sink + ?Sized> Renderer<'_, S> {
     /// Writes every page of the site; returns the files in page order.
-    fn site(&self, summary: &Summary, options: &RenderOptions) -> Result<Vec<Written>, Error> {
+    fn site<'a>(
+        &self,
+        summary: &'a Summary,
+        options: &RenderOptions,
+    ) -> Result<(Vec<Written>, ViewHashes), Error> {
         // The overview pages, the universities and the families of each are
         // independent of each other, so they render on all cores. Collecting
         // in order keeps the list of files deterministic, and the first
         // failure in page order is reported, whichever thread met it.
-        // The views of each university's warnings show on its page and on
-        // the status page, so they are made once for both.
-        let warnings: Vec<Vec<view::WarningView>> = summary
+        let prepared: Vec<Prepared<'a>> = summary
             .universities
             .par_iter()
-            .map(view::university_warnings)
+            .map(|university| self.prepare(summary, university, options))
             .collect();
         let (overviews, universities) = rayon::join(
-            || self.overviews(summary, options, &warnings),
+            || self.overviews(summary, options, &prepared),
             || {
                 summary
                     .universities
                     .par_iter()
-                    .zip(&warnings)
-                    .map(|(university, warnings)| {
-                        self.university(summary, university, options, warnings)
+                    .zip(&prepared)
+                    .map(|(university, prepared)| {
+                        self.university(summary, university, options, prepared)
                     })
                     .collect::<Vec<_>>()
             },
@@ -168,56 +229,143 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
         for pages in universities {
             written.extend(pages?);
         }
-        Ok(written)
+        // Only hashes that a later build can tell are still right are kept.
+        let hashes = summary
+            .universities
+            .iter()
+            .zip(&prepared)
+            .filter_map(|(university, prepared)| {
+                let hashes = prepared.hashes.filter(|hashes| hashes.input.is_some())?;
+                Some((university.name.clone(), hashes))
+            })
+            .collect();
+        Ok((
+            written,
+            ViewHashes {
+                universities: hashes,
+            },
+        ))
     }
 
-    /// Writes the province overview and the status page, given the views
-    /// of each university's warnings.
+    /// Works out the hashes of the views of `university`'s pages, taken
+    /// from the last build when nothing they are made from changed.
+    fn prepare<'a>(
+        &self,
+        summary: &'a Summary,
+        university: &'a UniversityReport,
+        options: &RenderOptions,
+    ) -> Prepared<'a> {
+        let Some(memo) = &self.memo else {
+            return Prepared::default();
+        };
+        let templates = memo.templates;
+        let input = view::university_input_hash(templates, summary, university, options);
+        let previous = memo.views.universities.get(&university.name);
+        if let Some(hashes) = previous.filter(|hashes| input.is_some() && hashes.input == input) {
+            return Prepared {
+                hashes: Some(*hashes),
+                views: OnceLock::new(),
+            };
+        }
+        let prepared = Prepared::default();
+        let hashes = {
+            let views = prepared.views(university, options);
+            let page =
+                view::university_page(summary, university, options, &views.teams, &views.warnings);
+            let shared = view::family_shared(summary, university, options, &views.teams);
+            UniversityHashes {
+                input,
+                page: view_hash(templates, &page),
+                shared: view_hash(templates, &shared),
+                status: view::status_section_hash(university, &views.warnings),
+            }
+        };
+        Prepared {
+            hashes: Some(hashes),
+            views: prepared.views,
+        }
+    }
+
+    /// Writes the province overview and the status page.
     fn overviews<'a>(
         &self,
         summary: &'a Summary,
         options: &RenderOptions,
-        warnings: &'a [Vec<view::WarningView<'a>>],
+        prepared: &[Prepared<'a>],
     ) -> Result<Vec<Written>, Error> {
         let page = view::province_page(summary, options);
         let hash = |templates| data_hash(templates, &page);
         let province = self.page(PROVINCE_TEMPLATE, "index.html", &page, hash, || {
             "the province overview".to_owned()
         })?;
-        let page = view::status_page(summary, options, warnings);
-        let hash = |templates| view_hash(templates, &page);
-        let status = self.page(STATUS_TEMPLATE, view::STATUS_PAGE, &page, hash, || {
-            "the status page".to_owned()
-        })?;
+
+        let record = || "the status page".to_owned();
+        let hash = |templates| {
+            let sections: Vec<u128> = prepared
+                .iter()
+                .map(|prepared| prepared.hashes.map_or(0, |hashes| hashes.status))
+                .collect();
+            view::status_page_hash(templates, summary, options, &sections)
+        };
+        let build = || {
+            let warnings: Vec<&[view::WarningView]> = summary
+                .universities
+                .iter()
+                .zip(prepared)
+                .map(|(university, prepared)| &prepared.views(university, options).warnings[..])
+                .collect();
+            let page = view::status_page(summary, options, &warnings);
+            Context::from_serialize(&page)
+                .map_err(|error| render_failed(STATUS_TEMPLATE, &record(), &error))
+        };
+        let status = self.page_with(
+            STATUS_TEMPLATE,
+            view::STATUS_PAGE.to_owned(),
+            hash,
+            build,
+            record,
+        )?;
         Ok(vec![province, status])
     }
 
-    /// Writes the page of `university` and the pages of its families, given
-    /// the views of the university's warnings.
+    /// Writes the page of `university` and the pages of its families.
     fn university<'a>(
         &self,
         summary: &'a Summary,
         university: &'a UniversityReport,
         options: &RenderOptions,
-        warnings: &'a [view::WarningView<'a>],
+        prepared: &Prepared<'a>,
     ) -> Result<Vec<Written>, Error> {
         let root = self.sink.root();
         let folder = checked_file_name(root, &university.folder)?;
         let mut written = Vec::with_capacity(university.families.len() + 1);
 
-        let teams = view::team_views(university, options);
-        let page = view::university_page(summary, university, options, &teams, warnings);
         let file = format!("{folder}/index.html");
-        let hash = |templates| view_hash(templates, &page);
-        written.push(self.page(UNIVERSITY_TEMPLATE, &file, &page, hash, || {
-            format!("university `{}`", university.name)
-        })?);
+        let record = || format!("university `{}`", university.name);
+        let hash = |templates| match prepared.hashes {
+            Some(hashes) => hashes.page,
+            None => {
+                let views = prepared.views(university, options);
+                let page = view::university_page(
+                    summary,
+                    university,
+                    options,
+                    &views.teams,
+                    &views.warnings,
+                );
+                view_hash(templates, &page)
+            }
+        };
+        let build = || {
+            let views = prepared.views(university, options);
+            let page =
+                view::university_page(summary, university, options, &views.teams, &views.warnings);
+            Context::from_serialize(&page)
+                .map_err(|error| render_failed(UNIVERSITY_TEMPLATE, &record(), &error))
+        };
+        written.push(self.page_with(UNIVERSITY_TEMPLATE, file, hash, build, record)?);
 
-        let shared = view::family_shared(summary, university, options, &teams);
-        let shared_hash = self
-            .memo
-            .as_ref()
-            .map(|memo| view_hash(memo.templates, &shared));
+        let shared_hash = prepared.hashes.map(|hashes| hashes.shared);
         // Converting the shared values into Tera values takes a while, and a
         // rebuild often renders none of the university's family pages, so it
         // happens when the first page needs it. Failing, it keeps Tera's
@@ -237,11 +385,15 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
             .map(|family| {
                 let name = checked_file_name(&folder_path, &family.page)?;
                 let file = format!("{folder}/{name}");
-                let hash =
-                    |_| view::family_page_hash(shared_hash.unwrap_or_default(), university, family);
+                let hash = |_| view::family_page_hash(shared_hash.unwrap_or_default(), family);
                 let shared_context = || {
                     context
-                        .get_or_init(|| shared.context().map_err(|error| describe(&error)))
+                        .get_or_init(|| {
+                            let views = prepared.views(university, options);
+                            view::family_shared(summary, university, options, &views.teams)
+                                .context()
+                                .map_err(|error| describe(&error))
+                        })
                         .as_ref()
                         .map_err(|message| context_failed(message))
                 };
@@ -250,7 +402,7 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
                     format!("family `{}` ({})", source.id, source.path.display())
                 };
                 let build = || {
-                    view::family_context(shared_context()?, university, family, options)
+                    view::family_context(shared_context()?, family, options)
                         .map_err(|error| render_failed(FAMILY_TEMPLATE, &record(), &error))
                 };
                 self.page_with(FAMILY_TEMPLATE, file, hash, build, record)

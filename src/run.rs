@@ -23,7 +23,7 @@ use crate::output::{
     self, Committed, Memo, MemoEntry, OutputWatch, Sink, Staging, Untouched, Written,
 };
 use crate::progress::{Progress, Step};
-use crate::render::{self, RenderOptions, Rendered};
+use crate::render::{self, RenderOptions, Rendered, ViewHashes};
 use crate::scaffold;
 use crate::schema;
 use crate::summary::{Summary, UniversityReport};
@@ -197,6 +197,8 @@ pub struct Session {
     watch: Option<OutputWatch>,
     /// The rows of the province workbook of the last build that made one.
     province_rows: ProvinceRows,
+    /// The hashes of the last build's university views.
+    views: ViewHashes,
     records: RecordCache,
     /// Fingerprints of the diagnostics of the last build, which the next
     /// build does not print again unless they are errors.
@@ -326,8 +328,10 @@ pub(crate) fn build_site(
         written,
         changed,
         province_rows,
+        views,
     } = outputs;
     if let Some(session) = session {
+        session.views = views;
         if let Some(rows) = province_rows {
             session.province_rows = rows;
         }
@@ -413,7 +417,16 @@ fn write_site(
     progress.start(Step::Write, output_count(&summary));
     let empty = ProvinceRows::default();
     let province_rows = session.map_or(&empty, |session| &session.province_rows);
-    let outputs = write_outputs(&summary, &render_options, &staging, memo, province_rows);
+    let no_views = ViewHashes::default();
+    let views = session.map_or(&no_views, |session| &session.views);
+    let outputs = write_outputs(
+        &summary,
+        &render_options,
+        &staging,
+        memo,
+        province_rows,
+        views,
+    );
     progress.clear();
     if session.is_none() {
         leave_to_exit(summary);
@@ -470,6 +483,8 @@ struct Outputs {
     changed: Option<usize>,
     /// The rows of the province workbook, when it was made anew.
     province_rows: Option<ProvinceRows>,
+    /// The hashes of the university views, for the next build.
+    views: ViewHashes,
 }
 
 /// Writes every page and workbook into `staging`. With the memo of the last
@@ -482,13 +497,15 @@ fn write_outputs(
     staging: &Staging,
     memo: Option<&Memo>,
     province_rows: &ProvinceRows,
+    views: &ViewHashes,
 ) -> Result<Outputs, Error> {
     let (pages, workbooks) = rayon::join(
         || match memo {
-            Some(memo) => render::render_site_with(summary, options, staging, memo),
+            Some(memo) => render::render_site_with(summary, options, staging, memo, views),
             None => render::render_site(summary, options, staging).map(|written| Rendered {
                 written,
                 rendered: 0,
+                views: ViewHashes::default(),
             }),
         },
         || write_workbooks(summary, staging, memo, province_rows),
@@ -496,6 +513,7 @@ fn write_outputs(
     let Rendered {
         mut written,
         rendered,
+        views,
     } = pages?;
     let workbooks = workbooks?;
     let changed = memo.map(|_| {
@@ -515,6 +533,7 @@ fn write_outputs(
         written,
         changed,
         province_rows: made_from,
+        views,
     })
 }
 

@@ -79,6 +79,9 @@ pub struct FamilyReport<'a> {
     /// File name of the family's Attachment 1 page inside the university folder.
     pub page: String,
     pub team: Option<&'a Team>,
+    /// The index of `team` among its university's teams.
+    #[serde(skip)]
+    pub team_index: Option<usize>,
     /// Team member count, written in 志愿服务团队人数.
     pub team_members: u32,
     pub last_contact: Option<Date>,
@@ -282,9 +285,10 @@ fn university_report<'a>(
         teams: mut own_teams,
     } = own;
     own_teams.sort_by(|left, right| left.source.id.cmp(&right.source.id));
-    let team_by_id: HashMap<Cow<str>, &Team> = own_teams
+    let team_by_id: HashMap<Cow<str>, (usize, &Team)> = own_teams
         .iter()
-        .map(|team| (team_key_of(&team.source.id), *team))
+        .enumerate()
+        .map(|(index, team)| (team_key_of(&team.source.id), (index, *team)))
         .collect();
     own_families.sort_by(|(left, _), (right, _)| left.source.id.cmp(&right.source.id));
     let mut served_by_team: HashMap<Cow<str>, Vec<&'a str>> = HashMap::default();
@@ -348,7 +352,7 @@ fn university_report<'a>(
 fn family_report<'a>(
     family: &'a Family,
     digest: Option<u128>,
-    team: Option<&'a Team>,
+    team: Option<(usize, &'a Team)>,
     warnings: &[&Diagnostic],
     campaign: &Campaign,
     as_of: Date,
@@ -358,10 +362,12 @@ fn family_report<'a>(
     let in_service = family.approval.is_some();
     let overdue = in_service
         && days_since_contact.is_some_and(|days| days > i64::from(campaign.visit_interval_days));
+    let (team_index, team) = (team.map(|(index, _)| index), team.map(|(_, team)| team));
     FamilyReport {
         family,
         page: format!("{}.html", family.source.id),
         team,
+        team_index,
         team_members: team.map_or(0, |team| team.members),
         last_contact,
         days_since_contact,

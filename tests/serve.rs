@@ -561,14 +561,18 @@ fn assert_site_matches_build(server: &Server, step: &str) {
 fn serve_site_matches_fresh_build() {
     let server = Server::start();
     changed_in_build(&server, 1);
-    // Each edit changes what other pages show: the team's leader shows on
-    // the pages of the families it serves, the service codes in the
-    // university's and the province's figures, and a removed family in
-    // its team's list and every count.
+    // Each edit changes what other pages show. A worker's name shows on the
+    // university page and on the pages of the families its team serves, and
+    // the team's leader on those pages. The service codes show in the
+    // university's and the province's figures, a new warning on the
+    // university page and the status page, and a removed family in its
+    // team's list and every count.
     let edits = [
         ("plan", WANG, "每周两次线上辅导数学", "每周三次线上辅导数学"),
+        ("name", WANG, "  name: 王某某", "  name: 王某"),
         ("leader", common::ZZU_TEAM, "  name: 钱某某", "  name: 钱某"),
         ("needs", WANG, "needs: [1, 2, 3]", "needs: [1, 2]"),
+        ("warning", WANG, "示例路1号", "示例路１号"),
     ];
     for (build, (step, path, from, to)) in (2..).zip(edits) {
         let before = server.version();
@@ -581,7 +585,7 @@ fn serve_site_matches_fresh_build() {
     let before = server.version();
     fs::remove_file(server.run.path(common::LI)).expect("the record can be removed");
     server.wait_for_rebuild(before);
-    changed_in_build(&server, 5);
+    changed_in_build(&server, 7);
     assert_site_matches_build(&server, "removal");
 }
 

@@ -793,7 +793,7 @@ fn family_context_matches_serialized_page() {
             let shared = view::family_shared(&summary, university, &options, &teams);
             let context = shared.context().expect("shared values convert");
             for report in &university.families {
-                let fast = view::family_context(&context, university, report, &options)
+                let fast = view::family_context(&context, report, &options)
                     .expect("family context builds");
                 let plain = view::family_context_serialized(&shared, university, report, &options)
                     .expect("family page serializes");

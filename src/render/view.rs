@@ -3,6 +3,7 @@
 //! templates prefix it with `root` (`""` or `"../"`).
 
 use std::ffi::OsStr;
+use std::hash::Hash as _;
 
 use serde::Serialize;
 use tera::{Context, Value};
@@ -282,7 +283,7 @@ pub(super) const STATUS_PAGE: &str = "status.html";
 pub(super) fn status_page<'a>(
     summary: &'a Summary,
     options: &RenderOptions,
-    warnings: &'a [Vec<WarningView<'a>>],
+    warnings: &[&'a [WarningView<'a>]],
 ) -> StatusPage<'a> {
     let universities: Vec<UniversityWarnings> = summary
         .universities
@@ -306,6 +307,99 @@ pub(super) fn status_page<'a>(
         other_warnings,
         total,
     }
+}
+
+/// Returns a hash of the data of the status page, made from `sections`, the
+/// hash of each university's section as [`status_section_hash`] returns it,
+/// in the summary's order.
+pub(super) fn status_page_hash(
+    templates: u128,
+    summary: &Summary,
+    options: &RenderOptions,
+    sections: &[u128],
+) -> u128 {
+    let other_warnings = warning_views(&summary.other_warnings, &Links::default());
+    let total = summary
+        .universities
+        .iter()
+        .map(|university| university.warnings.len())
+        .sum::<usize>()
+        + other_warnings.len();
+    let mut hasher = crate::digest::Digest::new();
+    templates.hash(&mut hasher);
+    common(summary, options, "").hash(&mut hasher);
+    sections.hash(&mut hasher);
+    other_warnings.hash(&mut hasher);
+    total.hash(&mut hasher);
+    hasher.finish128()
+}
+
+/// Returns a hash of one university's section of the status page, given the
+/// views of its warnings.
+pub(super) fn status_section_hash(university: &UniversityReport, warnings: &[WarningView]) -> u128 {
+    let section = UniversityWarnings {
+        university: university_view(university),
+        warnings,
+    };
+    let mut hasher = crate::digest::Digest::new();
+    section.hash(&mut hasher);
+    hasher.finish128()
+}
+
+/// Returns a hash of everything that the views of `university`'s page, of
+/// what its family pages share and of its section of the status page are
+/// made from, or `None` when a family has no hash of its record. While it
+/// stays the same, so do the hashes of those views.
+pub(super) fn university_input_hash(
+    templates: u128,
+    summary: &Summary,
+    university: &UniversityReport,
+    options: &RenderOptions,
+) -> Option<u128> {
+    let mut hasher = crate::digest::Digest::new();
+    templates.hash(&mut hasher);
+    let campaign = summary.campaign;
+    campaign.title.hash(&mut hasher);
+    campaign.issuer.hash(&mut hasher);
+    campaign.deadline.hash(&mut hasher);
+    campaign.visit_interval_days.hash(&mut hasher);
+    summary.as_of.hash(&mut hasher);
+    options.masked.hash(&mut hasher);
+
+    university.name.hash(&mut hasher);
+    university.folder.hash(&mut hasher);
+    university.listed.hash(&mut hasher);
+    university.deadline.hash(&mut hasher);
+    university.deadline_status.hash(&mut hasher);
+    university.figures.hash(&mut hasher);
+
+    university.families.len().hash(&mut hasher);
+    for report in &university.families {
+        // The digest covers the whole record, its id and so its page too.
+        report.digest?.hash(&mut hasher);
+        report.team_members.hash(&mut hasher);
+        report.last_contact.hash(&mut hasher);
+        report.days_since_contact.hash(&mut hasher);
+        report.overdue.hash(&mut hasher);
+        report.warnings.hash(&mut hasher);
+    }
+
+    university.teams.len().hash(&mut hasher);
+    for report in &university.teams {
+        report.team.hash(&mut hasher);
+        report.families.hash(&mut hasher);
+        report.within_rule.hash(&mut hasher);
+    }
+
+    university.warnings.len().hash(&mut hasher);
+    for warning in &university.warnings {
+        warning.check.hash(&mut hasher);
+        warning.file.as_os_str().hash(&mut hasher);
+        warning.start.line.hash(&mut hasher);
+        warning.message.zh.hash(&mut hasher);
+        warning.hint.zh.hash(&mut hasher);
+    }
+    Some(hasher.finish128())
 }
 
 /// Builds the data of one university's page, with the views of its teams
@@ -406,20 +500,15 @@ fn team_anchor(team_id: &str) -> String {
 /// which contains every view a family page takes from outside its family. The
 /// family's own part is hashed from the record and the figures the summary
 /// derived from it, the same values [`family_context`] reads.
-pub(super) fn family_page_hash(
-    shared: u128,
-    university: &UniversityReport,
-    report: &FamilyReport,
-) -> u128 {
-    use std::hash::Hash as _;
-    let mut hasher = crate::digest::Digest::new();
+pub(super) fn family_page_hash(shared: u128, report: &FamilyReport) -> u128 {
+    let mut hasher = crate::digest::Digest::with_capacity(128);
     shared.hash(&mut hasher);
     match report.digest {
         Some(digest) => digest.hash(&mut hasher),
         None => report.family.hash(&mut hasher),
     }
     report.page.hash(&mut hasher);
-    team_index(university, report).hash(&mut hasher);
+    report.team_index.hash(&mut hasher);
     report.team_members.hash(&mut hasher);
     report.last_contact.hash(&mut hasher);
     report.days_since_contact.hash(&mut hasher);
@@ -489,11 +578,10 @@ impl FamilyShared<'_> {
 /// variables of `shared` plus `family`, the family's form.
 pub(super) fn family_context(
     shared: &FamilyContext,
-    university: &UniversityReport,
     report: &FamilyReport,
     options: &RenderOptions,
 ) -> Result<Context, tera::Error> {
-    let team = team_index(university, report).and_then(|index| shared.teams.get(index));
+    let team = report.team_index.and_then(|index| shared.teams.get(index));
     let needs: Vec<&Value> = NEED_CODES
         .iter()
         .zip(&shared.needs)
@@ -526,7 +614,14 @@ pub(super) fn family_context_serialized(
         family: FamilyForm<'a, &'a TeamView<'a>, Vec<NeedChoice>>,
     }
 
-    let team = team_index(university, report).and_then(|index| shared.teams.get(index));
+    // Found by id here, to check the index the summary gives the family.
+    let team = report.team.and_then(|own| {
+        let index = university
+            .teams
+            .binary_search_by(|team| team.team.source.id.cmp(&own.source.id))
+            .ok()?;
+        shared.teams.get(index)
+    });
     let needs = NEED_CODES
         .iter()
         .map(|&code| NeedChoice {
@@ -540,17 +635,6 @@ pub(super) fn family_context_serialized(
         university: &shared.university,
         family: family_form(report, options.masked, team, needs),
     })
-}
-
-/// Returns the index of the family's team among the university's teams, or
-/// `None` when the family names no team of the university. A university's
-/// teams are sorted by id, and [`FamilyShared`] keeps their views in that order.
-fn team_index(university: &UniversityReport, report: &FamilyReport) -> Option<usize> {
-    let own = report.team?;
-    university
-        .teams
-        .binary_search_by(|team| team.team.source.id.cmp(&own.source.id))
-        .ok()
 }
 
 fn common<'a>(summary: &'a Summary, options: &RenderOptions, root: &'static str) -> Common<'a> {
