@@ -333,7 +333,7 @@ struct Layout<'r, 'a> {
     widths: [f64; 9],
     /// The sheet row of the note, counted from 0.
     note_row: u32,
-    /// Zip compression level, 0 to store the parts as they are.
+    /// Zip compression level, from 1 (fastest) to 9.
     compression: u8,
 }
 

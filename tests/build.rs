@@ -32,6 +32,29 @@ fn snapshot(run: &common::Run) -> Vec<(String, Vec<u8>)> {
     files
 }
 
+/// Returns the lines of a build's stderr other than its diagnostics, their
+/// count line and the closing `wrote` line.
+fn stray_lines(stderr: &str) -> Vec<&str> {
+    let diagnostic = |line: &str| {
+        line.is_empty()
+            || line.starts_with([' ', '|', '='])
+            || line.starts_with("warning")
+            || line.starts_with("error")
+            || line.chars().next().is_some_and(|c| c.is_ascii_digit())
+    };
+    stderr
+        .lines()
+        .filter(|line| !diagnostic(line) && !line.starts_with("wrote "))
+        .collect()
+}
+
+#[test]
+fn build_prints_no_stray_lines() {
+    let built = Fixture::base().run(BUILD);
+    assert_eq!(built.status, 0, "{}", built.stderr);
+    assert_eq!(stray_lines(&built.stderr), Vec::<&str>::new());
+}
+
 #[test]
 fn rebuild_replaces_own_site() {
     let first = Fixture::base().run(BUILD);

@@ -32,6 +32,11 @@ use super::{
 use crate::error::Error;
 use crate::summary::{Summary, UniversityReport};
 
+/// Zip compression level of the workbooks whose parts are read back and
+/// zipped again: the fastest level. rust_xlsxwriter accepts 1 to 9 only
+/// and prints a message for any other level.
+const PART_COMPRESSION: u8 = 1;
+
 /// The part of a workbook that contains its only worksheet.
 const SHEET_PART: &str = "xl/worksheets/sheet1.xml";
 
@@ -209,7 +214,7 @@ fn write_run(
         table_rows: end as usize,
         widths: padded_widths(longest_values(&[])),
         note_row: FIRST_DATA_ROW + end + 1,
-        compression: 0,
+        compression: PART_COMPRESSION,
     };
     let bytes = form_bytes(document, &layout, path)?;
     let Some(sheet) = read_part(&bytes, SHEET_PART) else {
@@ -267,7 +272,7 @@ fn assemble(
         table_rows: table_rows as usize,
         widths: padded_widths(longest),
         note_row,
-        compression: 0,
+        compression: PART_COMPRESSION,
     };
     let form = form_bytes(document, &layout, path)?;
     Ok(splice(&form, parts, note_row))
