@@ -225,18 +225,22 @@ impl<'s> Reader<'s, '_> {
             return None;
         }
         let dash = first.indent;
+        // The column of a line's item. The dash and spaces before it are ASCII.
+        let item_column = |text: &str| dash + text.len() - text[1..].trim_start_matches(' ').len();
+        // saphyr-parser places an indentless list at its first item.
+        let place = (
+            first.number,
+            if indentless {
+                item_column(first.text)
+            } else {
+                dash
+            },
+        );
+        self.emit(Event::SequenceStart(0, None), place, place)?;
         let mut line = first;
-        let mut started = false;
         loop {
-            let after = &line.text[1..];
-            let item = after.trim_start_matches(' ');
-            // The column of the item; the dash and spaces before it are ASCII.
-            let column = dash + 1 + (after.len() - item.len());
-            if !started {
-                let place = (line.number, if indentless { column } else { dash });
-                self.emit(Event::SequenceStart(0, None), place, place)?;
-                started = true;
-            }
+            let item = line.text[1..].trim_start_matches(' ');
+            let column = item_column(line.text);
             if item.is_empty() || item.starts_with(['#', '-', '|', '>']) {
                 return None;
             }

@@ -5,8 +5,8 @@
 //!
 //! On Linux each folder of both sites is watched with inotify. The kernel
 //! queues an event for every file created, written, deleted, moved or
-//! changed in its metadata in a watched folder, and a read returns every
-//! event queued before it, so the events read just before a build cover
+//! changed in its metadata in a watched folder. A read returns every event
+//! queued before it, so the events read just before a build cover
 //! everything done to the folders since the last build finished. Reading
 //! a file queues no event, so serving the site does not count as a change.
 //! Elsewhere nothing is watched and every build lists both folders.
@@ -243,8 +243,9 @@ mod linux {
                     true
                 }
                 None => {
-                    // SAFETY: the descriptor is open; removing a watch that
-                    // is gone already only fails.
+                    // SAFETY: `fd` is the open inotify descriptor of this
+                    // watch. Removing a watch the kernel already dropped
+                    // returns an error, which is ignored.
                     unsafe { libc::inotify_rm_watch(fd, wd) };
                     false
                 }
