@@ -189,7 +189,7 @@ fn request(port: u16, method: &str, target: &str) -> Reply {
         if let Some(split) = raw.windows(4).position(|window| window == b"\r\n\r\n") {
             break split;
         }
-        let read = stream.read(&mut buffer).expect("the response is read");
+        let read = read_some(&mut stream, &mut buffer);
         assert!(read > 0, "the connection closed before the end of the head");
         raw.extend_from_slice(&buffer[..read]);
     };
@@ -201,7 +201,7 @@ fn request(port: u16, method: &str, target: &str) -> Reply {
         .and_then(|value| value.trim().parse::<usize>().ok());
     let expected_end = length.map(|length| split + 4 + length);
     while expected_end.is_none_or(|end| raw.len() < end) {
-        let read = stream.read(&mut buffer).expect("the response is read");
+        let read = read_some(&mut stream, &mut buffer);
         if read == 0 {
             break;
         }
@@ -227,6 +227,18 @@ fn request(port: u16, method: &str, target: &str) -> Reply {
         status,
         headers,
         body: raw[split + 4..].to_vec(),
+    }
+}
+
+/// Reads what the server has sent into `buffer`, trying again when a signal
+/// interrupted the read, and returns how many bytes were read.
+fn read_some(stream: &mut TcpStream, buffer: &mut [u8]) -> usize {
+    loop {
+        match stream.read(buffer) {
+            Ok(read) => return read,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(error) => panic!("the response could not be read: {error}"),
+        }
     }
 }
 
