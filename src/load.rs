@@ -345,15 +345,94 @@ pub fn load_cached(
         .collect();
     drop(previous);
 
+    // Copying the diagnostics of every file takes as long as collecting
+    // the records and checking them across records, so the two run side by
+    // side.
+    let (file_diagnostics, (collected, (across, names))) = rayon::join(
+        || {
+            decoded
+                .par_iter()
+                .flat_map_iter(|(_, file)| file.diagnostics.iter().cloned())
+                .collect::<Vec<Diagnostic>>()
+        },
+        || {
+            let collected = collect_records(&files, &decoded, cached);
+            let Collected {
+                families,
+                teams,
+                invalid,
+                ..
+            } = &collected;
+            // The two sets of checks across records read the records only,
+            // so they run side by side. Their diagnostics are joined in a
+            // fixed order.
+            let found = rayon::join(
+                || across::check(families, teams, invalid, &campaign),
+                || names::check(families, teams, &campaign, options.campaign.as_deref()),
+            );
+            (collected, found)
+        },
+    );
+    let Collected {
+        families,
+        family_digests,
+        teams,
+        excerpts,
+        ..
+    } = collected;
+    diagnostics.extend(file_diagnostics);
+    diagnostics.extend(across);
+    diagnostics.extend(names);
+
+    let sources = resolve_positions(&mut diagnostics, |file| {
+        excerpts
+            .get(file.as_os_str())
+            .map(|lines| Arc::clone(lines))
+    });
+    drop(excerpts);
+    checks::sort(&mut diagnostics);
+    let records_read = files.len();
+    if let Some(cache) = cache {
+        cache.last = Some(LastDecodes {
+            files,
+            results: decoded,
+        });
+    }
+    Ok(Loaded {
+        campaign,
+        as_of,
+        families,
+        family_digests,
+        teams,
+        diagnostics,
+        sources,
+        records_read,
+    })
+}
+
+/// The records that one load's files decoded to, in file order.
+struct Collected<'a> {
+    families: Vec<Arc<Family>>,
+    /// A hash of each family record, at the family's index, or empty.
+    family_digests: Vec<u128>,
+    teams: Vec<Arc<Team>>,
+    invalid: InvalidRecords,
+    /// The source lines of each file whose diagnostics were located.
+    excerpts: foldhash::HashMap<&'a OsStr, &'a Arc<SourceLines>>,
+}
+
+/// Collects the records of decoded files, in the order of `files`.
+fn collect_records<'a>(
+    files: &'a [(PathBuf, Kind)],
+    decoded: &'a [(Option<FileStamp>, Arc<DecodedFile>)],
+    digests: bool,
+) -> Collected<'a> {
     let mut families = Vec::with_capacity(decoded.len());
-    let mut family_digests = Vec::with_capacity(if cached { decoded.len() } else { 0 });
+    let mut family_digests = Vec::with_capacity(if digests { decoded.len() } else { 0 });
     let mut teams = Vec::new();
     let mut invalid = InvalidRecords::default();
-    let mut excerpts: foldhash::HashMap<&OsStr, &Arc<SourceLines>> = foldhash::HashMap::default();
-    let file_diagnostics: usize = decoded.iter().map(|(_, file)| file.diagnostics.len()).sum();
-    diagnostics.reserve(file_diagnostics);
-    for ((path, _), (_, file)) in files.iter().zip(&decoded) {
-        diagnostics.extend(file.diagnostics.iter().cloned());
+    let mut excerpts = foldhash::HashMap::default();
+    for ((path, _), (_, file)) in files.iter().zip(decoded) {
         if let Some(lines) = &file.lines {
             excerpts.insert(path.as_os_str(), lines);
         }
@@ -376,44 +455,18 @@ pub fn load_cached(
             Decoded::Invalid(None) => {}
         }
     }
-    // The two sets of checks across records read the records only, so they
-    // run side by side. Their diagnostics are joined in a fixed order.
-    let (across, names) = rayon::join(
-        || across::check(&families, &teams, &invalid, &campaign),
-        || names::check(&families, &teams, &campaign, options.campaign.as_deref()),
-    );
-    diagnostics.extend(across);
-    diagnostics.extend(names);
-
-    let sources = resolve_positions(&mut diagnostics, |file| {
-        excerpts
-            .get(file.as_os_str())
-            .map(|lines| Arc::clone(lines))
-    });
-    drop(excerpts);
-    checks::sort(&mut diagnostics);
-    let records_read = files.len();
-    if let Some(cache) = cache {
-        cache.last = Some(LastDecodes {
-            files,
-            results: decoded,
-        });
-    }
     // A hash must be at its family's index, so hashes are given only when
     // every family has one.
     if family_digests.len() != families.len() {
         family_digests.clear();
     }
-    Ok(Loaded {
-        campaign,
-        as_of,
+    Collected {
         families,
         family_digests,
         teams,
-        diagnostics,
-        sources,
-        records_read,
-    })
+        invalid,
+        excerpts,
+    }
 }
 
 fn load_campaign(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Campaign, Error> {

@@ -175,6 +175,39 @@ impl Memo {
         self.published_known = true;
     }
 
+    /// Records that the spare folder contains `spare`, as [`verify_spare`]
+    /// found it, so that the next build can take its files from the memo
+    /// rather than list the folder. It has no effect before a build was
+    /// recorded, and once the memo records the spare folder already.
+    pub fn adopt_spare(&mut self, spare: VerifiedSpare) {
+        if !self.published_known || self.spare_known {
+            return;
+        }
+        for entry in self.files.values_mut() {
+            entry.spare = None;
+        }
+        for (file, stamp) in spare.files {
+            match self.files.get_mut(file.as_str()) {
+                Some(entry) => entry.spare = Some(stamp),
+                None => {
+                    let entry = MemoEntry {
+                        published: None,
+                        spare: Some(stamp),
+                    };
+                    self.files.insert(file, entry);
+                }
+            }
+        }
+        self.spare_marker = spare.marker;
+        self.spare_known = spare.marker.is_some();
+    }
+
+    /// Returns whether the memo records the output folder but not the spare
+    /// folder, which [`verify_spare`] can bring in.
+    pub fn lacks_spare(&self) -> bool {
+        self.published_known && !self.spare_known
+    }
+
     /// Returns the files the memo records in the spare folder that are not
     /// among `written`, which a build that trusts the memo deletes.
     fn stale_in_spare<'a>(&'a self, written: &[Written]) -> Vec<&'a str> {
@@ -188,6 +221,78 @@ impl Memo {
             .map(|(file, _)| file.as_str())
             .collect()
     }
+}
+
+/// The files of a spare folder that still contain what its marker lists,
+/// every other file of it deleted, as [`verify_spare`] leaves it.
+#[derive(Debug)]
+pub struct VerifiedSpare {
+    files: Vec<(String, Stamp)>,
+    /// The size and modification time of its marker.
+    marker: Option<MarkerIdentity>,
+    /// Every folder below it that contains a file, with `/` separators.
+    pub folders: Vec<String>,
+}
+
+/// Brings the spare folder of `out` to the state that [`Staging::create`]
+/// leaves it in before a build writes into it, but keeps its marker. It
+/// deletes every file that its marker does not list or that was changed
+/// since, every link and every empty folder. Returns the files left, or
+/// `None` when there is no spare folder or it has no marker.
+///
+/// `serve` does this once after its first build, so that its first rebuild
+/// need not list the spare folder, which a build of this session did not write.
+pub fn verify_spare(out: &Path) -> Result<Option<VerifiedSpare>, Error> {
+    let out = resolve_link(out)?;
+    let parent = match out.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let _lock = lock_folder(parent)?;
+    let dir = spare_folder(&out);
+    let is_link = fs::symlink_metadata(&dir).is_ok_and(|metadata| metadata.is_symlink());
+    if is_link || !dir.is_dir() {
+        return Ok(None);
+    }
+
+    let marker = marker_identity(&dir);
+    let (listing, marked, entries) = read_spare(&dir)?;
+    if marker.is_none() || marked.is_none() {
+        return Ok(None);
+    }
+    let present = clean_spare(listing, marked, entries)?;
+
+    let mut files = Vec::with_capacity(present.len());
+    let mut changed = Vec::new();
+    for (file, listed) in present {
+        match listed.intact {
+            true => files.push((file, listed.stamp)),
+            false => changed.push(file),
+        }
+    }
+    // A file changed since the marker was written is deleted too, so that
+    // every file left contains what the marker lists.
+    let stale: Vec<&str> = changed.iter().map(String::as_str).collect();
+    remove_stale(&dir, &stale)?;
+
+    let mut folders: HashSet<&str> = HashSet::default();
+    for (file, _) in &files {
+        let mut path = file.as_str();
+        while let Some((folder, _)) = path.rsplit_once('/') {
+            if !folders.insert(folder) {
+                break;
+            }
+            path = folder;
+        }
+    }
+    let folders = folders.into_iter().map(str::to_owned).collect();
+    // Deleting files left the marker alone, so it is still the one read.
+    let marker = marker.filter(|_| marker_identity(&dir) == marker);
+    Ok(Some(VerifiedSpare {
+        files,
+        marker,
+        folders,
+    }))
 }
 
 /// The marker that a committed build left in the output folder.

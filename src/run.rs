@@ -212,6 +212,28 @@ impl Session {
         self.records.use_listing(listing);
     }
 
+    /// Checks the spare folder of `out` against its marker, once a build of
+    /// this session wrote the output folder but none wrote the spare
+    /// folder, and records it in the memo. Without this, the next build
+    /// lists the spare folder itself. A folder that cannot be checked is
+    /// left to that build.
+    pub fn prepare_spare(&mut self, out: &Path) {
+        if !self.memo.lacks_spare() {
+            return;
+        }
+        let Some(watch) = self.watch.as_mut() else {
+            return;
+        };
+        let (Ok(Some(verified)), Ok(resolved)) =
+            (output::verify_spare(out), output::resolve_output(out))
+        else {
+            return;
+        };
+        let spare = output::spare_folder(&resolved);
+        watch.adopt(&spare, verified.folders.iter().map(String::as_str));
+        self.memo.adopt_spare(verified);
+    }
+
     /// Returns which of the output folder `out` and its spare folder still
     /// contain what the memo records, because nothing else changed them
     /// since this session's builds wrote them.

@@ -104,6 +104,9 @@ pub(crate) fn run_serve(arguments: &ServeArguments, printer: Printer) -> Result<
         shared: Arc::clone(&shared),
     });
     thread::spawn(move || accept_loop(listener, site));
+    // While the site is served and before the first save, the spare folder
+    // is checked, so that the first rebuild need not list it.
+    session.prepare_spare(&arguments.build.out);
     watch(&arguments.build, printer, &shared, &mut session, built_from);
 
     if !printer.quiet {

@@ -127,44 +127,45 @@ impl<'a> Summary<'a> {
         diagnostics: &'a [Diagnostic],
         as_of: Date,
     ) -> Summary<'a> {
+        // Records are grouped by university once, so each report reads only
+        // its own records. The warnings are grouped by file meanwhile.
+        let (mut records, warnings_by_file) = rayon::join(
+            || {
+                let mut records: HashMap<&str, Own> = HashMap::default();
+                for (index, family) in families.iter().enumerate() {
+                    let digest = digests.get(index).copied();
+                    records
+                        .entry(&family.university)
+                        .or_default()
+                        .families
+                        .push((family, digest));
+                }
+                for team in teams {
+                    records
+                        .entry(&team.university)
+                        .or_default()
+                        .teams
+                        .push(team);
+                }
+                records
+            },
+            || warnings_by_file(diagnostics),
+        );
+        // The listed universities come in the campaign's order, then the
+        // others by name.
         let mut names: Vec<String> = campaign
             .universities
             .iter()
             .map(|u| u.name.clone())
             .collect();
         let listed: HashSet<&str> = names.iter().map(String::as_str).collect();
-        let mut unlisted: Vec<String> = families
-            .iter()
-            .map(|family| family.university.as_str())
-            .chain(teams.iter().map(|team| team.university.as_str()))
-            .filter(|name| !listed.contains(name))
-            .collect::<HashSet<&str>>()
-            .into_iter()
-            .map(str::to_owned)
+        let mut unlisted: Vec<String> = records
+            .keys()
+            .filter(|name| !listed.contains(*name))
+            .map(|name| (*name).to_owned())
             .collect();
         unlisted.sort();
-        unlisted.dedup();
         names.extend(unlisted);
-
-        let warnings_by_file = warnings_by_file(diagnostics);
-        // Records are grouped by university once, so each report reads only
-        // its own records.
-        let mut records: HashMap<&str, Own> = HashMap::default();
-        for (index, family) in families.iter().enumerate() {
-            let digest = digests.get(index).copied();
-            records
-                .entry(&family.university)
-                .or_default()
-                .families
-                .push((family, digest));
-        }
-        for team in teams {
-            records
-                .entry(&team.university)
-                .or_default()
-                .teams
-                .push(team);
-        }
         let owned: Vec<(String, Own)> = names
             .into_iter()
             .map(|name| {

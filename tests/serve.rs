@@ -189,7 +189,7 @@ fn request(port: u16, method: &str, target: &str) -> Reply {
         if let Some(split) = raw.windows(4).position(|window| window == b"\r\n\r\n") {
             break split;
         }
-        let read = stream.read(&mut buffer).expect("the response is read");
+        let read = read_some(&mut stream, &mut buffer);
         assert!(read > 0, "the connection closed before the end of the head");
         raw.extend_from_slice(&buffer[..read]);
     };
@@ -201,7 +201,7 @@ fn request(port: u16, method: &str, target: &str) -> Reply {
         .and_then(|value| value.trim().parse::<usize>().ok());
     let expected_end = length.map(|length| split + 4 + length);
     while expected_end.is_none_or(|end| raw.len() < end) {
-        let read = stream.read(&mut buffer).expect("the response is read");
+        let read = read_some(&mut stream, &mut buffer);
         if read == 0 {
             break;
         }
@@ -227,6 +227,18 @@ fn request(port: u16, method: &str, target: &str) -> Reply {
         status,
         headers,
         body: raw[split + 4..].to_vec(),
+    }
+}
+
+/// Reads what the server has sent into `buffer`, trying again when a signal
+/// interrupted the read, and returns how many bytes were read.
+fn read_some(stream: &mut TcpStream, buffer: &mut [u8]) -> usize {
+    loop {
+        match stream.read(buffer) {
+            Ok(read) => return read,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(error) => panic!("the response could not be read: {error}"),
+        }
     }
 }
 
@@ -631,8 +643,37 @@ fn serve_restores_page_edited_in_site() {
     changed_in_build(&server, 4);
     rebuild(&server);
     changed_in_build(&server, 5);
-    assert_eq!(fs::read(&page).expect("the page is readable"), original);
+    let served = fs::read(&page).expect("the page is readable");
+    assert!(served == original, "the edited page is still in the site");
     assert_site_matches_build(&server, "edit");
+}
+
+#[test]
+fn serve_drops_page_edited_before_start() {
+    // Two builds leave the site and a spare folder, both with markers.
+    let first = Fixture::base().run(&["build", "--as-of", AS_OF]);
+    let run = first.again(&["build", "--as-of", AS_OF]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let page = run.path("site/zzu/li.html");
+    let original = fs::read(&page).expect("the page is readable");
+    // Same length, different bytes, dated after the marker: only the
+    // modification time shows the edit.
+    let edited: Vec<u8> = original
+        .iter()
+        .map(|&byte| if byte == b'a' { b'b' } else { byte })
+        .collect();
+    std::thread::sleep(Duration::from_millis(50));
+    fs::write(&page, &edited).expect("the page can be edited");
+
+    // serve's first build swaps the edited site out as the spare folder,
+    // which the first rebuild writes into.
+    let server = Server::start_in(run);
+    changed_in_build(&server, 1);
+    rebuild(&server);
+    changed_in_build(&server, 2);
+    let served = fs::read(&page).expect("the page is readable");
+    assert!(served == original, "the edited page is still in the site");
+    assert_site_matches_build(&server, "first rebuild");
 }
 
 #[test]

@@ -76,6 +76,19 @@ impl OutputWatch {
         }
     }
 
+    /// Watches `folder` and `folders` below it, a site whose every file was
+    /// just checked against what its marker lists, as untouched from now on.
+    pub fn adopt<'a>(&mut self, folder: &Path, folders: impl IntoIterator<Item = &'a str>) {
+        #[cfg(target_os = "linux")]
+        {
+            self.inner.adopt(folder, folders);
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            let _ = (folder, folders.into_iter().count());
+        }
+    }
+
     /// Records that a build stopped after it began to write the spare
     /// folder, which therefore no longer contains what any build left there.
     pub fn failed(&mut self) {
@@ -167,6 +180,42 @@ mod linux {
             }
         }
 
+        pub(super) fn adopt<'a>(
+            &mut self,
+            folder: &Path,
+            folders: impl IntoIterator<Item = &'a str>,
+        ) {
+            // Changes before now are no longer the site that was checked.
+            self.drain();
+            let Some(identity) = identity(folder) else {
+                return;
+            };
+            if self.trees.len() >= 2 && !self.trees.iter().any(|tree| tree.identity == identity) {
+                return;
+            }
+            let index = self.tree_index(identity);
+            let mut watched = self.watch(folder, index);
+            for inner in folders {
+                watched &= self.watch(&folder.join(inner), index);
+            }
+            self.trees[index].untouched = watched;
+        }
+
+        /// Returns the index of the tree whose top folder has `identity`,
+        /// adding it, not untouched, when it is new.
+        fn tree_index(&mut self, identity: (u64, u64)) -> usize {
+            match self.trees.iter().position(|tree| tree.identity == identity) {
+                Some(index) => index,
+                None => {
+                    self.trees.push(Tree {
+                        identity,
+                        untouched: false,
+                    });
+                    self.trees.len() - 1
+                }
+            }
+        }
+
         pub(super) fn committed<'a>(
             &mut self,
             out: &Path,
@@ -177,16 +226,7 @@ mod linux {
                 self.writing = None;
                 return;
             };
-            let index = match self.trees.iter().position(|tree| tree.identity == identity) {
-                Some(index) => index,
-                None => {
-                    self.trees.push(Tree {
-                        identity,
-                        untouched: false,
-                    });
-                    self.trees.len() - 1
-                }
-            };
+            let index = self.tree_index(identity);
             // Watching a folder that is watched already returns its
             // descriptor again, so every folder is simply added.
             let mut watched = self.watch(out, index);

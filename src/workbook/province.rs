@@ -294,12 +294,6 @@ fn splice(
         return None;
     }
     let length: usize = parts.iter().map(|(_, part)| part.xml.len()).sum();
-    let mut xml = String::with_capacity(sheet.len() + length);
-    xml.push_str(&sheet[..start]);
-    for (_, part) in parts {
-        xml.push_str(&part.xml);
-    }
-    xml.push_str(&sheet[end..]);
 
     // The options rust_xlsxwriter 0.102 zips every part with.
     let options = SimpleFileOptions::default()
@@ -309,13 +303,20 @@ fn splice(
         .last_modified_time(DateTime::default())
         .large_file(false);
     let mut archive = ZipArchive::new(Cursor::new(form)).ok()?;
-    let mut zip = ZipWriter::new_stream(Vec::with_capacity(xml.len() / 4));
+    let mut zip = ZipWriter::new_stream(Vec::with_capacity(length / 4));
     for index in 0..archive.len() {
         let mut part = archive.by_index(index).ok()?;
         let name = part.name().ok()?.into_owned();
         zip.start_file(name.as_str(), options).ok()?;
         if name == SHEET_PART {
-            zip.write_all(xml.as_bytes()).ok()?;
+            // The worksheet goes to the compressor in pieces, so that it is
+            // never copied whole. The pieces are the same whether the rows
+            // were written now or taken over.
+            zip.write_all(&sheet.as_bytes()[..start]).ok()?;
+            for (_, part) in parts {
+                zip.write_all(part.xml.as_bytes()).ok()?;
+            }
+            zip.write_all(&sheet.as_bytes()[end..]).ok()?;
         } else {
             let mut bytes = Vec::new();
             part.read_to_end(&mut bytes).ok()?;
