@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use serde::Serialize;
 use unicode_width::UnicodeWidthChar;
@@ -28,9 +28,30 @@ pub struct SourceLines {
     line_starts: Vec<usize>,
     /// Line number of each kept line, or `None` when every line is kept.
     numbers: Option<Vec<usize>>,
-    /// The last line split into cells, kept because diagnostics come sorted
-    /// by line and many can fall on one line.
-    last_cells: Mutex<Option<(usize, Arc<LineCells>)>>,
+}
+
+/// The line that [`render_text_with`] split into cells last, kept by its
+/// caller because diagnostics come sorted by line and many can fall on one
+/// line. Each thread that prints keeps its own, and drops it when done, so
+/// that no split line outlives the printing.
+#[derive(Default)]
+pub struct LineCache {
+    last: Option<(Arc<SourceLines>, usize, Arc<LineCells>)>,
+}
+
+impl LineCache {
+    /// Returns line `number` of `source` split into display cells.
+    fn cells(&mut self, source: &Arc<SourceLines>, number: usize) -> Option<Arc<LineCells>> {
+        if let Some((cached, line, cells)) = &self.last
+            && *line == number
+            && Arc::ptr_eq(cached, source)
+        {
+            return Some(Arc::clone(cells));
+        }
+        let cells = Arc::new(LineCells::new(source.line(number)?));
+        self.last = Some((Arc::clone(source), number, Arc::clone(&cells)));
+        Some(cells)
+    }
 }
 
 impl SourceLines {
@@ -42,7 +63,6 @@ impl SourceLines {
             text,
             line_starts,
             numbers: None,
-            last_cells: Mutex::new(None),
         }
     }
 
@@ -64,25 +84,7 @@ impl SourceLines {
             text,
             line_starts,
             numbers: Some(numbers),
-            last_cells: Mutex::new(None),
         }
-    }
-
-    /// Returns line `number` split into display cells, reusing the last one.
-    fn cells(&self, number: usize) -> Option<Arc<LineCells>> {
-        // A lock, not a cell, so that diagnostics print on several threads.
-        let mut last = self
-            .last_cells
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some((cached, cells)) = last.as_ref()
-            && *cached == number
-        {
-            return Some(Arc::clone(cells));
-        }
-        let cells = Arc::new(LineCells::new(self.line(number)?));
-        *last = Some((number, Arc::clone(&cells)));
-        Some(cells)
     }
 
     /// Returns line `number` (1-based) without its line ending.
@@ -131,6 +133,16 @@ pub fn render_text(
     sources: &HashMap<PathBuf, Arc<SourceLines>>,
     style: Style,
 ) -> String {
+    render_text_with(diagnostic, sources, style, &mut LineCache::default())
+}
+
+/// Like [`render_text`], reusing the source line that `cache` split last.
+pub fn render_text_with(
+    diagnostic: &Diagnostic,
+    sources: &HashMap<PathBuf, Arc<SourceLines>>,
+    style: Style,
+    cache: &mut LineCache,
+) -> String {
     let (severity, color) = match (diagnostic.check.severity, style.lang) {
         (Severity::Error, Lang::Zh) => ("错误", RED),
         (Severity::Error, Lang::En) => ("error", RED),
@@ -143,7 +155,7 @@ pub fn render_text(
     let start = diagnostic.start;
     let line = sources
         .get(&diagnostic.file)
-        .and_then(|source| source.cells(start.line));
+        .and_then(|source| cache.cells(source, start.line));
     // The gutter is as wide as the line number, so `-->`, `|` and `=` line up.
     let number = start.line.to_string();
     let gutter = " ".repeat(if line.is_some() { number.len() } else { 1 });
@@ -206,11 +218,15 @@ pub fn underline(line: &str, start: usize, end: usize) -> (String, usize, usize)
 
 /// The displayed pieces of one source line with their widths, and the
 /// display column where each piece starts, so that a window of the line is
-/// found without rescanning it.
+/// found without rescanning it. The pieces are kept in one string, so that a
+/// line costs three allocations rather than one per character.
 #[derive(Debug)]
 pub struct LineCells {
-    cells: Vec<(String, usize)>,
-    /// `starts[i]` is the display column of cell `i`. One more entry stores the line's width.
+    /// Every piece, one after the other.
+    text: String,
+    /// `bounds[i]..bounds[i + 1]` is the byte range of piece `i` in `text`.
+    bounds: Vec<u32>,
+    /// `starts[i]` is the display column of piece `i`. One more entry stores the line's width.
     starts: Vec<usize>,
 }
 
@@ -219,25 +235,45 @@ impl LineCells {
     /// characters shown as `�`.
     pub fn new(line: &str) -> LineCells {
         let mut column = 0;
-        let mut starts = Vec::with_capacity(line.len() + 1);
-        let cells = line
-            .chars()
-            .map(|character| {
-                starts.push(column);
-                let cell = if character == '\t' {
-                    let advance = TAB_WIDTH - column % TAB_WIDTH;
-                    (" ".repeat(advance), advance)
-                } else if character.is_control() {
-                    ("\u{fffd}".to_owned(), 1)
-                } else {
-                    (character.to_string(), character.width().unwrap_or(0))
-                };
-                column += cell.1;
-                cell
-            })
-            .collect();
+        let count = line.chars().count();
+        let mut text = String::with_capacity(line.len());
+        let mut bounds = Vec::with_capacity(count + 1);
+        let mut starts = Vec::with_capacity(count + 1);
+        for character in line.chars() {
+            bounds.push(text.len() as u32);
+            starts.push(column);
+            let advance = if character == '\t' {
+                let advance = TAB_WIDTH - column % TAB_WIDTH;
+                text.extend(std::iter::repeat_n(' ', advance));
+                advance
+            } else if character.is_control() {
+                text.push('\u{fffd}');
+                1
+            } else {
+                text.push(character);
+                character.width().unwrap_or(0)
+            };
+            column += advance;
+        }
+        bounds.push(text.len() as u32);
         starts.push(column);
-        LineCells { cells, starts }
+        LineCells {
+            text,
+            bounds,
+            starts,
+        }
+    }
+
+    /// How many pieces the line has.
+    fn len(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    /// Piece `index` and its display width.
+    fn piece(&self, index: usize) -> (&str, usize) {
+        let (start, end) = (self.bounds[index], self.bounds[index + 1]);
+        let text = &self.text[start as usize..end as usize];
+        (text, self.starts[index + 1] - self.starts[index])
     }
 }
 
@@ -245,8 +281,8 @@ impl LineCells {
 /// the display offset of `start` in it and the width to underline. Costs the
 /// width of the window, not of the line.
 fn underline_cells(line: &LineCells, start: usize, end: usize) -> (String, usize, usize) {
-    let cells = &line.cells;
-    let start_index = start.saturating_sub(1).min(cells.len());
+    let count = line.len();
+    let start_index = start.saturating_sub(1).min(count);
     let offset = line.starts[start_index];
     let context = MAX_SNIPPET_WIDTH / 3;
     // The first cell shown is the first one that starts after the context
@@ -254,7 +290,7 @@ fn underline_cells(line: &LineCells, start: usize, end: usize) -> (String, usize
     let first = if offset <= context {
         0
     } else {
-        line.starts[..cells.len()].partition_point(|&column| column < offset - context)
+        line.starts[..count].partition_point(|&column| column < offset - context)
     };
     let mut display_line = String::new();
     let (mut column, mut shown_offset, mut width) = (0, None, 0);
@@ -262,7 +298,8 @@ fn underline_cells(line: &LineCells, start: usize, end: usize) -> (String, usize
         display_line.push('…');
         column += 1;
     }
-    for (index, (text, advance)) in cells.iter().enumerate().skip(first) {
+    for index in first..count {
+        let (text, advance) = line.piece(index);
         if column + advance > MAX_SNIPPET_WIDTH {
             display_line.push('…');
             break;

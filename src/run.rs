@@ -754,19 +754,20 @@ fn diagnostics_text(loaded: &Loaded, printer: Printer) -> String {
     text
 }
 
-/// Renders `diagnostics` in chunks on all cores, returned in order. The
-/// diagnostics of one file can fall into two chunks, which the lock of the
-/// line cache in `SourceLines` allows.
+/// Renders `diagnostics` in chunks on all cores, returned in order. Each
+/// chunk keeps the source line it split last, as diagnostics come sorted.
 fn render_chunks(diagnostics: &[&Diagnostic], loaded: &Loaded, printer: Printer) -> Vec<String> {
     diagnostics
         .par_chunks(DIAGNOSTIC_CHUNK)
         .map(|chunk| {
             let mut text = String::new();
+            let mut cache = emit::LineCache::default();
             for diagnostic in chunk {
-                text.push_str(&emit::render_text(
+                text.push_str(&emit::render_text_with(
                     diagnostic,
                     &loaded.sources,
                     printer.style,
+                    &mut cache,
                 ));
                 text.push('\n');
             }
