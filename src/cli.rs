@@ -159,6 +159,7 @@ impl CommonArguments {
             campaign,
             as_of: self.as_of,
             keep_text: false,
+            store: None,
         })
     }
 }

@@ -1124,6 +1124,7 @@ visits:
             campaign: None,
             as_of: Date::parse(AS_OF),
             keep_text: false,
+            store: None,
         })
         .expect("the records folder loads");
         (dir, loaded)
@@ -1293,6 +1294,7 @@ visits:
             campaign: None,
             as_of: Date::parse(AS_OF),
             keep_text: false,
+            store: None,
         })
         .unwrap();
         assert_eq!(loaded.diagnostics.len(), 1, "{:#?}", loaded.diagnostics);

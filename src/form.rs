@@ -178,7 +178,7 @@ pub fn family(decoder: &mut Decoder, value: &Value, source: Source) -> Option<Fa
         needs: needs?,
         needs_summary,
         team: team?,
-        plan: plan?,
+        plan: plan?.into(),
         offline,
         approval,
         visits,

@@ -30,6 +30,7 @@ pub mod run;
 pub mod scaffold;
 pub mod schema;
 pub mod serve;
+pub mod stored;
 pub mod subset;
 pub mod summary;
 pub mod syntax;

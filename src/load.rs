@@ -30,6 +30,7 @@ use crate::locate::SourceMap;
 use crate::names;
 use crate::progress::{Progress, Step};
 use crate::record::{Family, Source, Team, team_key};
+use crate::stored::TextStore;
 use crate::syntax;
 
 /// Inputs of loading: the records folder, the campaign file and the build date.
@@ -44,6 +45,9 @@ pub struct LoadOptions {
     /// what the checks across records read is kept, which is a fraction of
     /// the memory: plans alone are most of a campaign's text.
     pub keep_text: bool,
+    /// With `keep_text`, where each family's plan goes once its file is
+    /// checked, instead of staying in memory.
+    pub store: Option<Arc<TextStore>>,
 }
 
 /// Valid records, the campaign and every problem found.
@@ -339,7 +343,15 @@ pub fn load_cached(
             {
                 return (stamp, Arc::clone(file));
             }
-            let file = decode_file(path, *kind, &campaign, as_of, options.keep_text, cached);
+            let file = decode_file(
+                path,
+                *kind,
+                &campaign,
+                as_of,
+                options.keep_text,
+                options.store.as_ref(),
+                cached,
+            );
             (stamp, Arc::new(file))
         })
         .collect();
@@ -700,6 +712,7 @@ fn decode_file(
     campaign: &Campaign,
     as_of: Date,
     keep_text: bool,
+    store: Option<&Arc<TextStore>>,
     digest: bool,
 ) -> DecodedFile {
     let parsed = read_source(path)
@@ -752,6 +765,13 @@ fn decode_file(
                 family.hash(&mut hasher);
                 hasher.finish128()
             });
+            // Stored after hashing, so that the hash covers the plan's text.
+            if keep_text
+                && let Some(store) = store
+                && let Some(plan) = family.plan.take_held()
+            {
+                family.plan = store.keep(plan);
+            }
             Decoded::Family(Arc::new(family), digest)
         }),
         Kind::Team => form::team(&mut decoder, value, source).map(|team| {

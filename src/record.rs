@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::date::Date;
+use crate::stored::LongText;
 
 /// A service code of the programme, printed as its number on every form.
 pub const NEED_CODES: [u8; 5] = [1, 2, 3, 4, 5];
@@ -61,7 +62,8 @@ pub struct Family {
     pub needs: Vec<u8>,
     pub needs_summary: Option<String>,
     pub team: String,
-    pub plan: String,
+    /// In a build, kept in a temporary file until its page is rendered.
+    pub plan: LongText,
     pub offline: Option<String>,
     pub approval: Option<Approval>,
     pub visits: Vec<Visit>,
@@ -149,7 +151,7 @@ impl Family {
         household.elderly_health = None;
         household.grades = Vec::new();
         self.needs_summary = None;
-        self.plan = String::new();
+        self.plan = LongText::default();
         self.offline = None;
         if let Some(approval) = &mut self.approval {
             approval.opinion = String::new();

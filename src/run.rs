@@ -26,6 +26,7 @@ use crate::progress::{Progress, Step};
 use crate::render::{self, RenderOptions, Rendered, ViewHashes};
 use crate::scaffold;
 use crate::schema;
+use crate::stored::TextStore;
 use crate::summary::{Summary, UniversityReport};
 use crate::workbook::{self, ProvinceRows};
 
@@ -267,8 +268,13 @@ pub(crate) fn build_site(
         terminal && !printer.quiet,
         printer.style.lang,
     ));
+    // A single build reads every record before rendering the first page,
+    // so it keeps the plans in a temporary file meanwhile. A series of
+    // builds keeps them in memory, as it takes unchanged records over from
+    // one build to the next.
     let options = LoadOptions {
         keep_text: true,
+        store: session.is_none().then(TextStore::new).flatten(),
         ..arguments.common.load_options()?
     };
     let templates_dir = arguments.templates_dir()?;

@@ -676,7 +676,7 @@ mod tests {
             needs: vec![1, 2],
             needs_summary: None,
             team: team.to_owned(),
-            plan: "每周两次线上辅导".to_owned(),
+            plan: "每周两次线上辅导".into(),
             offline: None,
             approval: None,
             visits: Vec::new(),

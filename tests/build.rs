@@ -7,6 +7,8 @@ mod common;
 
 use std::fs;
 
+use scraper::{Html, Selector};
+
 use common::{AS_OF, Fixture, WANG};
 
 const BUILD: &[&str] = &["build", "--as-of", AS_OF];
@@ -53,6 +55,26 @@ fn build_prints_no_stray_lines() {
     let built = Fixture::base().run(BUILD);
     assert_eq!(built.status, 0, "{}", built.stderr);
     assert_eq!(stray_lines(&built.stderr), Vec::<&str>::new());
+}
+
+/// The text of each Markdown cell of a family page: its needs, plan,
+/// offline arrangement and visit notes.
+fn markdown_cells(run: &common::Run, page: &str) -> Vec<String> {
+    let html = Html::parse_document(&fs::read_to_string(run.path(page)).unwrap());
+    let cell = Selector::parse("td.markdown").unwrap();
+    html.select(&cell)
+        .map(|cell| cell.text().collect::<String>().trim().to_owned())
+        .collect()
+}
+
+#[test]
+fn family_page_shows_plan_kept_out_of_memory() {
+    // A build keeps each plan in a temporary file until its page is rendered.
+    let built = Fixture::base().run(BUILD);
+    assert_eq!(built.status, 0, "{}", built.stderr);
+    let cells = markdown_cells(&built, "site/zzu/wang.html");
+    let plan = "每周两次线上辅导数学，每周一次电话问候老人。".to_owned();
+    assert!(cells.contains(&plan), "{cells:?}");
 }
 
 #[test]

@@ -14,6 +14,7 @@ use common::{AS_OF, Fixture, LI, WANG};
 use shoulashou::date::Date;
 use shoulashou::load::{self, LoadOptions, Loaded, RecordCache};
 use shoulashou::progress::Progress;
+use shoulashou::stored::TextStore;
 
 fn options(dir: &Path, as_of: &str) -> LoadOptions {
     LoadOptions {
@@ -21,6 +22,7 @@ fn options(dir: &Path, as_of: &str) -> LoadOptions {
         campaign: Some(dir.join("campaign.yaml")),
         as_of: Date::parse(as_of),
         keep_text: true,
+        store: None,
     }
 }
 
@@ -43,7 +45,7 @@ fn outcome(loaded: &Loaded) -> (Vec<String>, Vec<String>, usize) {
     let families = loaded
         .families
         .iter()
-        .map(|family| format!("{} {}", family.source.id, family.plan))
+        .map(|family| format!("{} {}", family.source.id, family.plan.text().unwrap()))
         .collect();
     (diagnostics, families, loaded.records_read)
 }
@@ -71,6 +73,33 @@ fn edit(dir: &Path, path: &str, from: &str, to: &str) {
         .open(&full)
         .and_then(|file| file.set_modified(later))
         .unwrap();
+}
+
+#[test]
+fn stored_plans_read_back_as_held_ones() {
+    let run = Fixture::base().run(&["check", "--as-of", AS_OF]);
+    let dir = run.dir.path();
+    let held = load::load(&options(dir, AS_OF)).unwrap();
+    let Some(store) = TextStore::new() else {
+        return;
+    };
+    let stored = LoadOptions {
+        store: Some(store),
+        ..options(dir, AS_OF)
+    };
+    let stored = load::load(&stored).unwrap();
+    assert!(
+        stored
+            .families
+            .iter()
+            .all(|family| family.plan.held().is_none())
+    );
+    assert!(
+        held.families
+            .iter()
+            .all(|family| family.plan.held().is_some())
+    );
+    assert_eq!(outcome(&stored), outcome(&held));
 }
 
 #[test]
@@ -230,7 +259,8 @@ fn repeated_listing_takes_new_stamps() {
         .iter()
         .find(|family| family.source.id == "wang")
         .expect("the family is loaded");
-    assert!(wang.plan.contains("每周三次"), "{}", wang.plan);
+    let plan = wang.plan.text().unwrap();
+    assert!(plan.contains("每周三次"), "{plan}");
 }
 
 #[test]

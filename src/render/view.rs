@@ -2,6 +2,7 @@
 //! values already masked. Every `href` is relative to the site root, and
 //! templates prefix it with `root` (`""` or `"../"`).
 
+use std::borrow::Cow;
 use std::ffi::OsStr;
 use std::hash::Hash as _;
 
@@ -227,7 +228,7 @@ struct FamilyForm<'a, Team, Needs> {
     household: HouseholdView<'a>,
     needs: Needs,
     needs_summary: Option<&'a str>,
-    plan: &'a str,
+    plan: Cow<'a, str>,
     offline: Option<&'a str>,
     team: Option<Team>,
     approval: Option<&'a Approval>,
@@ -590,7 +591,12 @@ pub(super) fn family_context(
             &choices[usize::from(chosen)]
         })
         .collect();
-    let form = family_form(report, options.masked, team, needs);
+    let plan = report.family.plan.text().map_err(|error| {
+        tera::Error::message(format!(
+            "could not read the plan back from its temporary file: {error}"
+        ))
+    })?;
+    let form = family_form(report, options.masked, team, needs, plan);
 
     let mut context = shared.shared.clone();
     context.insert_value("family", Value::try_from_serializable(&form)?);
@@ -630,10 +636,11 @@ pub(super) fn family_context_serialized(
             chosen: report.family.needs.contains(&code),
         })
         .collect();
+    let plan = report.family.plan.text().map_err(tera::Error::message)?;
     Context::from_serialize(&FamilyPage {
         common: &shared.common,
         university: &shared.university,
-        family: family_form(report, options.masked, team, needs),
+        family: family_form(report, options.masked, team, needs, plan),
     })
 }
 
@@ -757,6 +764,7 @@ fn family_form<'a, Team, Needs>(
     masked: bool,
     team: Option<Team>,
     needs: Needs,
+    plan: Cow<'a, str>,
 ) -> FamilyForm<'a, Team, Needs> {
     let family = report.family;
     let household = &family.household;
@@ -775,7 +783,7 @@ fn family_form<'a, Team, Needs>(
         },
         needs,
         needs_summary: family.needs_summary.as_deref(),
-        plan: &family.plan,
+        plan,
         offline: family.offline.as_deref(),
         team,
         approval: family.approval.as_ref(),

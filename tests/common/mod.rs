@@ -163,6 +163,11 @@ impl Fixture {
     /// Writes the files into a new temporary folder and runs the binary there
     /// with exactly `arguments`.
     pub fn run(&self, arguments: &[&str]) -> Run {
+        self.run_with_env(arguments, &[])
+    }
+
+    /// Like [`Fixture::run`], with `env` added to the binary's environment.
+    pub fn run_with_env(&self, arguments: &[&str], env: &[(&str, &str)]) -> Run {
         let dir = tempfile::tempdir().expect("a temporary folder can be created");
         for (path, contents) in &self.files {
             let full = dir.path().join(path);
@@ -173,7 +178,7 @@ impl Fixture {
             fs::write(&full, contents).expect("fixture files can be written");
         }
 
-        Run::in_folder(dir, arguments)
+        Run::in_folder(dir, arguments, env)
     }
 }
 
@@ -214,14 +219,15 @@ pub struct Diagnostic {
 impl Run {
     /// Runs the binary again in the same folder, as a user would after editing it.
     pub fn again(self, arguments: &[&str]) -> Run {
-        Run::in_folder(self.dir, arguments)
+        Run::in_folder(self.dir, arguments, &[])
     }
 
     /// Runs the binary with `arguments` in `dir`, with English messages
     /// unless a test passes `--lang zh`, and with no colour.
-    fn in_folder(dir: TempDir, arguments: &[&str]) -> Run {
+    fn in_folder(dir: TempDir, arguments: &[&str], env: &[(&str, &str)]) -> Run {
         let output = Command::new(env!("CARGO_BIN_EXE_shoulashou"))
             .args(arguments)
+            .envs(env.iter().copied())
             .current_dir(dir.path())
             .env("NO_COLOR", "1")
             .env("LANG", "en_US.UTF-8")
