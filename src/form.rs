@@ -178,10 +178,11 @@ pub fn family(decoder: &mut Decoder, value: &Value, source: Source) -> Option<Fa
         needs: needs?,
         needs_summary,
         team: team?,
-        plan: plan?.into(),
+        plan: plan?,
         offline,
         approval,
         visits,
+        page_text: None,
     })
 }
 

@@ -45,8 +45,8 @@ pub struct LoadOptions {
     /// what the checks across records read is kept, which is a fraction of
     /// the memory: plans alone are most of a campaign's text.
     pub keep_text: bool,
-    /// With `keep_text`, where each family's plan goes once its file is
-    /// checked, instead of staying in memory.
+    /// With `keep_text`, where the text that only each family's own page
+    /// shows goes once its file is checked, instead of staying in memory.
     pub store: Option<Arc<TextStore>>,
 }
 
@@ -783,12 +783,9 @@ fn decode_file(
                 family.hash(&mut hasher);
                 hasher.finish128()
             });
-            // Stored after hashing, so that the hash covers the plan's text.
-            if keep_text
-                && let Some(store) = store
-                && let Some(plan) = family.plan.take_held()
-            {
-                family.plan = store.keep(plan);
+            // Stored after hashing, so that the hash covers the whole text.
+            if keep_text && let Some(store) = store {
+                family.store_page_text(store);
             }
             Decoded::Family(Arc::new(family), digest)
         }),

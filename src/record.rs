@@ -2,12 +2,14 @@
 //! values both share. Decoding from YAML lives in `decode`.
 
 use std::borrow::Cow;
+use std::io;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::date::Date;
-use crate::stored::LongText;
+use crate::stored::{Packer, Stored, TextStore, Unpacker};
 
 /// A service code of the programme, printed as its number on every form.
 pub const NEED_CODES: [u8; 5] = [1, 2, 3, 4, 5];
@@ -62,11 +64,14 @@ pub struct Family {
     pub needs: Vec<u8>,
     pub needs_summary: Option<String>,
     pub team: String,
-    /// In a build, kept in a temporary file until its page is rendered.
-    pub plan: LongText,
+    pub plan: String,
     pub offline: Option<String>,
     pub approval: Option<Approval>,
     pub visits: Vec<Visit>,
+    /// Where [`Family::store_page_text`] put the text that only the
+    /// family's own page shows, which is then empty here.
+    #[serde(skip)]
+    pub page_text: Option<Stored>,
 }
 
 /// The front-line medical worker whose family is served (医务人员).
@@ -151,7 +156,7 @@ impl Family {
         household.elderly_health = None;
         household.grades = Vec::new();
         self.needs_summary = None;
-        self.plan = LongText::default();
+        self.plan = String::new();
         self.offline = None;
         if let Some(approval) = &mut self.approval {
             approval.opinion = String::new();
@@ -161,6 +166,100 @@ impl Family {
             visit.mode = String::new();
             visit.note = None;
         }
+    }
+
+    /// Moves the text that no check across records, summary, university
+    /// page or workbook reads into `store`, until [`Family::restored`]
+    /// gives it back for the family's own page. The text stays when the
+    /// store cannot take it.
+    pub fn store_page_text(&mut self, store: &Arc<TextStore>) {
+        let mut packer = Packer::default();
+        packer.text(&self.worker.gender);
+        packer.optional(self.worker.deployment.as_deref());
+        let household = &self.household;
+        packer.text(&household.address);
+        packer.text(&household.phone);
+        packer.optional(household.elderly_health.as_deref());
+        packer.count(household.grades.len());
+        for grade in &household.grades {
+            packer.text(grade);
+        }
+        packer.optional(self.needs_summary.as_deref());
+        packer.text(&self.plan);
+        packer.optional(self.offline.as_deref());
+        packer.optional(
+            self.approval
+                .as_ref()
+                .map(|approval| approval.opinion.as_str()),
+        );
+        packer.count(self.visits.len());
+        for visit in &self.visits {
+            packer.text(&visit.mode);
+            packer.optional(visit.note.as_deref());
+        }
+        let Some(stored) = store.keep(&packer.into_bytes()) else {
+            return;
+        };
+        let worker = &mut self.worker;
+        worker.gender = String::new();
+        worker.deployment = None;
+        let household = &mut self.household;
+        household.address = String::new();
+        household.phone = String::new();
+        household.elderly_health = None;
+        household.grades = Vec::new();
+        self.needs_summary = None;
+        self.plan = String::new();
+        self.offline = None;
+        if let Some(approval) = &mut self.approval {
+            approval.opinion = String::new();
+        }
+        for visit in &mut self.visits {
+            visit.mode = String::new();
+            visit.note = None;
+        }
+        self.page_text = Some(stored);
+    }
+
+    /// Returns the family whole, with the text that
+    /// [`Family::store_page_text`] moved out read back in.
+    pub fn restored(&self) -> io::Result<Cow<'_, Family>> {
+        let Some(stored) = &self.page_text else {
+            return Ok(Cow::Borrowed(self));
+        };
+        let bytes = stored.read()?;
+        let mut unpacker = Unpacker::new(&bytes);
+        let mut family = self.clone();
+        family.page_text = None;
+        family.worker.gender = unpacker.text()?;
+        family.worker.deployment = unpacker.optional()?;
+        let household = &mut family.household;
+        household.address = unpacker.text()?;
+        household.phone = unpacker.text()?;
+        household.elderly_health = unpacker.optional()?;
+        let grades = unpacker.count()?;
+        household.grades = (0..grades)
+            .map(|_| unpacker.text())
+            .collect::<io::Result<_>>()?;
+        family.needs_summary = unpacker.optional()?;
+        family.plan = unpacker.text()?;
+        family.offline = unpacker.optional()?;
+        let opinion = unpacker.optional()?;
+        if let (Some(approval), Some(opinion)) = (&mut family.approval, opinion) {
+            approval.opinion = opinion;
+        }
+        if unpacker.count()? != family.visits.len() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "the temporary file of record text lists another number of visits",
+            ));
+        }
+        for visit in &mut family.visits {
+            visit.mode = unpacker.text()?;
+            visit.note = unpacker.optional()?;
+        }
+        unpacker.finish()?;
+        Ok(Cow::Owned(family))
     }
 
     /// Returns the date the family was last followed up: its latest visit, else its approval.

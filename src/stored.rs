@@ -1,14 +1,13 @@
-//! Long record text that a build keeps in a temporary file between checking
-//! the records and rendering the pages.
+//! Record text that a build keeps in a temporary file between checking the
+//! records and rendering the pages.
 //!
-//! A family's plan is most of its text, and only its own page shows it. A
-//! build reads every record before it renders the first page, so holding
-//! the plans would keep about three fifths of the campaign's YAML in memory
-//! for the whole build. Written to an unnamed temporary file instead, they
-//! stay in the kernel's page cache, which can write them to disk when
-//! memory is short, and each page reads its plan back with one call.
+//! A build reads every record before it renders the first page. Most of a
+//! family's text, its plan above all, is shown on its own page only, so
+//! holding it would keep about two thirds of the campaign's YAML in memory
+//! for the whole build. Written to an unnamed temporary file instead, it
+//! stays in the kernel's page cache, which can write it to disk when memory
+//! is short, and each page reads its family's text back with one call.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::fs::File;
 use std::hash::{Hash, Hasher};
@@ -16,22 +15,20 @@ use std::io;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use serde::{Serialize, Serializer};
-
-/// An unnamed temporary file that text is appended to from any thread. The
-/// operating system removes it when the last handle closes, so nothing is
-/// left behind when the process stops, whichever way.
+/// An unnamed temporary file that bytes are appended to from any thread.
+/// The operating system removes it when the last handle closes, so nothing
+/// is left behind when the process stops, whichever way.
 #[derive(Debug)]
 pub struct TextStore {
     file: File,
-    /// The length of the file: where the next text goes.
+    /// The length of the file: where the next bytes go.
     end: AtomicU64,
 }
 
 impl TextStore {
     /// Creates the file in the system's temporary folder. Returns `None`
-    /// where that fails or positioned reads are not available, and the
-    /// text then stays in memory.
+    /// where that fails or positioned reads are not available; the text
+    /// then stays in memory.
     pub fn new() -> Option<Arc<TextStore>> {
         if !cfg!(unix) {
             return None;
@@ -43,128 +40,145 @@ impl TextStore {
         }))
     }
 
-    /// Moves `text` into the file, or keeps it in memory when it is empty
-    /// or cannot be written.
-    pub fn keep(self: &Arc<Self>, text: String) -> LongText {
-        let Ok(len) = u32::try_from(text.len()) else {
-            return LongText::from(text);
-        };
-        if len == 0 {
-            return LongText::from(text);
-        }
+    /// Appends `bytes` to the file. Returns `None` when they cannot be
+    /// written, and the caller keeps them.
+    pub fn keep(self: &Arc<Self>, bytes: &[u8]) -> Option<Stored> {
+        let len = u32::try_from(bytes.len()).ok()?;
         let at = self.end.fetch_add(u64::from(len), Ordering::Relaxed);
-        match write_at(&self.file, text.as_bytes(), at) {
-            Ok(()) => LongText(Repr::Stored {
-                store: Arc::clone(self),
-                at,
-                len,
-            }),
-            Err(_) => LongText::from(text),
-        }
+        write_at(&self.file, bytes, at).ok()?;
+        Some(Stored {
+            store: Arc::clone(self),
+            at,
+            len,
+        })
     }
 }
 
-/// A text value of a record, held in memory or in a [`TextStore`].
+/// Bytes kept in a [`TextStore`].
 #[derive(Clone)]
-pub struct LongText(Repr);
-
-#[derive(Clone)]
-enum Repr {
-    Held(String),
-    Stored {
-        store: Arc<TextStore>,
-        at: u64,
-        len: u32,
-    },
+pub struct Stored {
+    store: Arc<TextStore>,
+    at: u64,
+    len: u32,
 }
 
-impl LongText {
-    /// Returns the text, read back from its store when it is there.
-    pub fn text(&self) -> io::Result<Cow<'_, str>> {
-        match &self.0 {
-            Repr::Held(text) => Ok(Cow::Borrowed(text)),
-            Repr::Stored { store, at, len } => {
-                let mut bytes = vec![0; *len as usize];
-                read_at(&store.file, &mut bytes, *at)?;
-                String::from_utf8(bytes)
-                    .map(Cow::Owned)
-                    .map_err(|error| io::Error::new(io::ErrorKind::InvalidData, error))
-            }
-        }
-    }
-
-    /// Returns the text when it is held in memory.
-    pub fn held(&self) -> Option<&str> {
-        match &self.0 {
-            Repr::Held(text) => Some(text),
-            Repr::Stored { .. } => None,
-        }
-    }
-
-    /// Takes the text out when it is held in memory, leaving it empty.
-    pub fn take_held(&mut self) -> Option<String> {
-        match &mut self.0 {
-            Repr::Held(text) => Some(std::mem::take(text)),
-            Repr::Stored { .. } => None,
-        }
-    }
-
-    /// Whether the text is empty.
-    pub fn is_empty(&self) -> bool {
-        match &self.0 {
-            Repr::Held(text) => text.is_empty(),
-            Repr::Stored { len, .. } => *len == 0,
-        }
+impl Stored {
+    /// Reads the bytes back.
+    pub fn read(&self) -> io::Result<Vec<u8>> {
+        let mut bytes = vec![0; self.len as usize];
+        read_at(&self.store.file, &mut bytes, self.at)?;
+        Ok(bytes)
     }
 }
 
-impl Default for LongText {
-    fn default() -> LongText {
-        LongText::from(String::new())
-    }
-}
-
-impl From<String> for LongText {
-    fn from(text: String) -> LongText {
-        LongText(Repr::Held(text))
-    }
-}
-
-impl From<&str> for LongText {
-    fn from(text: &str) -> LongText {
-        LongText::from(text.to_owned())
-    }
-}
-
-impl fmt::Debug for LongText {
+impl fmt::Debug for Stored {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.0 {
-            Repr::Held(text) => text.fmt(formatter),
-            Repr::Stored { at, len, .. } => write!(formatter, "<{len} bytes stored at {at}>"),
-        }
+        write!(formatter, "<{} bytes stored at {}>", self.len, self.at)
     }
 }
 
-/// A held text hashes as its `str`. A stored one hashes as its place in
-/// the store, which is unique within the store: record hashes that must
-/// match from one build to the next come from builds that hold their text.
-impl Hash for LongText {
+/// Hashes as the place in the store, which is unique within the store.
+/// Hashes that must match from one build to the next come from builds that
+/// keep their text in memory.
+impl Hash for Stored {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        match &self.0 {
-            Repr::Held(text) => text.hash(state),
-            Repr::Stored { at, len, .. } => {
-                at.hash(state);
-                len.hash(state);
+        self.at.hash(state);
+        self.len.hash(state);
+    }
+}
+
+/// Writes text values one after the other, each with its length, to be
+/// read back in the same order by [`Unpacker`].
+#[derive(Default)]
+pub struct Packer {
+    bytes: Vec<u8>,
+}
+
+impl Packer {
+    /// Adds one text.
+    pub fn text(&mut self, text: &str) {
+        self.count(text.len());
+        self.bytes.extend_from_slice(text.as_bytes());
+    }
+
+    /// Adds a text that may be missing.
+    pub fn optional(&mut self, text: Option<&str>) {
+        match text {
+            None => self.bytes.push(0),
+            Some(text) => {
+                self.bytes.push(1);
+                self.text(text);
             }
         }
     }
+
+    /// Adds a number, such as the length of a list.
+    pub fn count(&mut self, count: usize) {
+        let count = u32::try_from(count).unwrap_or(u32::MAX);
+        self.bytes.extend_from_slice(&count.to_le_bytes());
+    }
+
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.bytes
+    }
 }
 
-impl Serialize for LongText {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let text = self.text().map_err(serde::ser::Error::custom)?;
-        serializer.serialize_str(&text)
+/// Reads back what a [`Packer`] wrote, in the same order.
+pub struct Unpacker<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Unpacker<'a> {
+    pub fn new(bytes: &'a [u8]) -> Unpacker<'a> {
+        Unpacker { bytes }
     }
+
+    /// Reads one text.
+    pub fn text(&mut self) -> io::Result<String> {
+        let len = self.count()?;
+        let text = self.take(len)?;
+        String::from_utf8(text.to_vec()).map_err(|error| damaged(&error.to_string()))
+    }
+
+    /// Reads a text that may be missing.
+    pub fn optional(&mut self) -> io::Result<Option<String>> {
+        match self.take(1)? {
+            [0] => Ok(None),
+            [1] => self.text().map(Some),
+            _ => Err(damaged("a text is neither missing nor present")),
+        }
+    }
+
+    /// Reads a number.
+    pub fn count(&mut self) -> io::Result<usize> {
+        let bytes = self.take(4)?;
+        let bytes: [u8; 4] = bytes.try_into().map_err(|_| damaged("a number is cut"))?;
+        Ok(u32::from_le_bytes(bytes) as usize)
+    }
+
+    /// Fails unless everything was read.
+    pub fn finish(self) -> io::Result<()> {
+        match self.bytes.is_empty() {
+            true => Ok(()),
+            false => Err(damaged("bytes are left over")),
+        }
+    }
+
+    fn take(&mut self, len: usize) -> io::Result<&'a [u8]> {
+        if self.bytes.len() < len {
+            return Err(damaged("the text is cut"));
+        }
+        let (taken, rest) = self.bytes.split_at(len);
+        self.bytes = rest;
+        Ok(taken)
+    }
+}
+
+fn damaged(reason: &str) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!("the temporary file of record text is damaged: {reason}"),
+    )
 }
 
 #[cfg(unix)]
@@ -191,46 +205,73 @@ fn read_at(_: &File, _: &mut [u8], _: u64) -> io::Result<()> {
 mod tests {
     use super::*;
 
+    fn packed(index: usize) -> Vec<u8> {
+        let mut packer = Packer::default();
+        packer.text(&format!("第{index}段计划：每周{}次线上辅导。\n", index % 7));
+        packer.optional(index.is_multiple_of(2).then_some("初中一年级"));
+        packer.count(index);
+        packer.into_bytes()
+    }
+
     #[test]
-    fn stored_text_reads_back_from_any_thread() {
+    fn stored_bytes_read_back_from_any_thread() {
         let Some(store) = TextStore::new() else {
             return;
         };
-        let texts: Vec<String> = (0..200)
-            .map(|index| format!("第{index}段计划：每周{}次线上辅导。\n", index % 7))
-            .collect();
-        let kept: Vec<LongText> = std::thread::scope(|scope| {
-            let halves = texts.chunks(100).map(|half| {
-                let store = &store;
-                scope.spawn(move || {
-                    half.iter()
-                        .map(|text| store.keep(text.clone()))
-                        .collect::<Vec<_>>()
+        let kept: Vec<Stored> = std::thread::scope(|scope| {
+            let halves: Vec<_> = [0..100, 100..200]
+                .into_iter()
+                .map(|range| {
+                    let store = &store;
+                    scope.spawn(move || {
+                        range
+                            .map(|index| store.keep(&packed(index)).unwrap())
+                            .collect::<Vec<_>>()
+                    })
                 })
-            });
+                .collect();
             halves
-                .collect::<Vec<_>>()
                 .into_iter()
                 .flat_map(|handle| handle.join().unwrap())
                 .collect()
         });
-        for (text, long) in texts.iter().zip(&kept) {
-            assert!(long.held().is_none());
-            assert_eq!(long.text().unwrap(), text.as_str());
-            assert_eq!(
-                serde_json::to_string(long).unwrap(),
-                serde_json::to_string(text).unwrap()
+        for (index, stored) in kept.iter().enumerate() {
+            let bytes = stored.read().unwrap();
+            assert_eq!(bytes, packed(index));
+            let mut unpacker = Unpacker::new(&bytes);
+            assert!(
+                unpacker
+                    .text()
+                    .unwrap()
+                    .starts_with(&format!("第{index}段"))
             );
+            assert_eq!(
+                unpacker.optional().unwrap().is_some(),
+                index.is_multiple_of(2),
+                "{index}"
+            );
+            assert_eq!(unpacker.count().unwrap(), index);
+            unpacker.finish().unwrap();
         }
     }
 
     #[test]
-    fn empty_text_stays_in_memory() {
-        let Some(store) = TextStore::new() else {
-            return;
-        };
-        let long = store.keep(String::new());
-        assert_eq!(long.held(), Some(""));
-        assert!(long.is_empty());
+    fn cut_or_damaged_bytes_are_errors() {
+        let bytes = packed(4);
+        for end in 0..bytes.len() {
+            let mut unpacker = Unpacker::new(&bytes[..end]);
+            let read = unpacker
+                .text()
+                .and_then(|_| unpacker.optional())
+                .and_then(|_| unpacker.count());
+            assert!(read.is_err(), "{end} bytes");
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        let mut unpacker = Unpacker::new(&longer);
+        unpacker.text().unwrap();
+        unpacker.optional().unwrap();
+        unpacker.count().unwrap();
+        assert!(unpacker.finish().is_err());
     }
 }

@@ -676,10 +676,11 @@ mod tests {
             needs: vec![1, 2],
             needs_summary: None,
             team: team.to_owned(),
-            plan: "每周两次线上辅导".into(),
+            plan: "每周两次线上辅导".to_owned(),
             offline: None,
             approval: None,
             visits: Vec::new(),
+            page_text: None,
         }
     }
 

@@ -56,10 +56,11 @@ fn family(path: &str, university: &str, name: &str, phone: &str, needs: Vec<u8>)
         needs,
         needs_summary: Some("孩子需要**数学**辅导".to_owned()),
         team: "team-01".to_owned(),
-        plan: "每周两次线上辅导 <script>alert(1)</script> [坏链接](javascript:alert(2))".into(),
+        plan: "每周两次线上辅导 <script>alert(1)</script> [坏链接](javascript:alert(2))".to_owned(),
         offline: None,
         approval: None,
         visits: Vec::new(),
+        page_text: None,
     }
 }
 

@@ -2,7 +2,6 @@
 //! values already masked. Every `href` is relative to the site root, and
 //! templates prefix it with `root` (`""` or `"../"`).
 
-use std::borrow::Cow;
 use std::ffi::OsStr;
 use std::hash::Hash as _;
 
@@ -15,7 +14,7 @@ use crate::campaign::Campaign;
 use crate::date::Date;
 use crate::diagnostic::Diagnostic;
 use crate::mask::{mask_address, mask_phone};
-use crate::record::{Approval, NEED_CODES, Visit, Worker, need_label};
+use crate::record::{Approval, Family, NEED_CODES, Visit, Worker, need_label};
 use crate::summary::{
     DeadlineStatus, FamilyReport, Figures, Summary, TeamReport, UniversityReport,
 };
@@ -228,7 +227,7 @@ struct FamilyForm<'a, Team, Needs> {
     household: HouseholdView<'a>,
     needs: Needs,
     needs_summary: Option<&'a str>,
-    plan: Cow<'a, str>,
+    plan: &'a str,
     offline: Option<&'a str>,
     team: Option<Team>,
     approval: Option<&'a Approval>,
@@ -591,12 +590,12 @@ pub(super) fn family_context(
             &choices[usize::from(chosen)]
         })
         .collect();
-    let plan = report.family.plan.text().map_err(|error| {
+    let family = report.family.restored().map_err(|error| {
         tera::Error::message(format!(
-            "could not read the plan back from its temporary file: {error}"
+            "could not read the family's text back from its temporary file: {error}"
         ))
     })?;
-    let form = family_form(report, options.masked, team, needs, plan);
+    let form = family_form(report, &family, options.masked, team, needs);
 
     let mut context = shared.shared.clone();
     context.insert_value("family", Value::try_from_serializable(&form)?);
@@ -636,11 +635,11 @@ pub(super) fn family_context_serialized(
             chosen: report.family.needs.contains(&code),
         })
         .collect();
-    let plan = report.family.plan.text().map_err(tera::Error::message)?;
+    let family = report.family.restored().map_err(tera::Error::message)?;
     Context::from_serialize(&FamilyPage {
         common: &shared.common,
         university: &shared.university,
-        family: family_form(report, options.masked, team, needs, plan),
+        family: family_form(report, &family, options.masked, team, needs),
     })
 }
 
@@ -759,14 +758,15 @@ fn team_view<'a>(
     }
 }
 
+/// Builds the form of `report`'s family from `family`, the family record
+/// with all its text.
 fn family_form<'a, Team, Needs>(
-    report: &'a FamilyReport,
+    report: &FamilyReport,
+    family: &'a Family,
     masked: bool,
     team: Option<Team>,
     needs: Needs,
-    plan: Cow<'a, str>,
 ) -> FamilyForm<'a, Team, Needs> {
-    let family = report.family;
     let household = &family.household;
     FamilyForm {
         id: &family.source.id,
@@ -783,7 +783,7 @@ fn family_form<'a, Team, Needs>(
         },
         needs,
         needs_summary: family.needs_summary.as_deref(),
-        plan,
+        plan: &family.plan,
         offline: family.offline.as_deref(),
         team,
         approval: family.approval.as_ref(),
