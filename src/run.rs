@@ -574,9 +574,9 @@ struct Workbook {
     province_rows: Option<ProvinceRows>,
 }
 
-/// Writes the province workbook and one workbook per university. The
-/// province workbook takes over the rows of `province_rows` that are
-/// unchanged, and the rows it was made from are returned with it.
+/// Writes the province workbook and one workbook per university. With a
+/// memo, the province workbook takes over the rows of `province_rows` that
+/// are unchanged, and the rows it was made from are returned with it.
 fn write_workbooks(
     summary: &Summary,
     staging: &Staging,
@@ -627,6 +627,9 @@ fn write_workbooks(
                 None => {
                     let path = root.join(&file);
                     let bytes = match task {
+                        // Only a session builds again, so a build without
+                        // one streams the rows and keeps none.
+                        None if memo.is_none() => workbook::province_workbook(summary, &path)?,
                         None => {
                             let (bytes, made_from) = workbook::province_workbook_with(
                                 summary,

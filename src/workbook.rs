@@ -132,11 +132,12 @@ pub fn write_province(summary: &Summary, path: &Path) -> Result<(), Error> {
 
 /// Returns the bytes of the province-wide workbook, which goes to `path`;
 /// the path only names the workbook in error messages.
+///
+/// It keeps no rows for a next build, so it keeps the worksheet XML of
+/// about 4,000 rows per thread in memory at a time. Rows are written by whole
+/// universities, so a university of more families raises that bound.
 pub fn province_workbook(summary: &Summary, path: &Path) -> Result<Vec<u8>, Error> {
-    let digests: Vec<u128> = summary.universities.iter().map(rows_digest).collect();
-    let (bytes, _) =
-        province::province_workbook(summary, path, &digests, &ProvinceRows::default())?;
-    Ok(bytes)
+    province::streamed_province_workbook(summary, path)
 }
 
 /// Like [`province_workbook`], given the [`rows_digest`] of each university
@@ -1043,6 +1044,86 @@ mod tests {
         let made = province_workbook(&summary, path).unwrap();
 
         assert_equals_whole_province(&made, &summary, "escaped text");
+    }
+
+    /// Returns the fixture with three families at 河南中医药大学 too, so
+    /// that 河南理工大学, without families, lies between universities with
+    /// families, and 新乡医学院, without families, comes last.
+    fn fixture_with_gaps() -> Fixture {
+        let mut fixture = fixture();
+        let hospital = "河南中医药大学第一附属医院";
+        for (id, worker) in [("d-zhou", "周某"), ("e-wu", "吴某"), ("f-zheng", "郑某")] {
+            let added = family("河南中医药大学", id, worker, hospital, "hactcm-01");
+            fixture.families.push(added.into());
+        }
+        let added = team("河南中医药大学", "hactcm-01", 4);
+        fixture.teams.push(std::sync::Arc::new(added));
+        fixture
+    }
+
+    /// Returns the province workbook made as a `serve` session makes it,
+    /// taking over the rows of `previous`.
+    fn kept_province(summary: &Summary, previous: &ProvinceRows) -> (Vec<u8>, ProvinceRows) {
+        let path = Path::new(PROVINCE_WORKBOOK);
+        province_workbook_with(summary, path, &digests(summary), previous).unwrap()
+    }
+
+    #[test]
+    fn streamed_province_equals_kept_rows() {
+        let mut without_first = fixture_with_gaps();
+        without_first
+            .families
+            .retain(|family| family.university != "郑州大学");
+        let cases = [
+            ("gaps between universities", fixture_with_gaps()),
+            ("first university without families", without_first),
+        ];
+        for (case, fixture) in cases {
+            let summary = fixture.summary();
+            let names: Vec<(&str, usize)> = summary
+                .universities
+                .iter()
+                .map(|university| (university.name.as_str(), university.families.len()))
+                .collect();
+            let empty = names.iter().filter(|(_, families)| *families == 0).count();
+            assert!(empty >= 2, "{case}: {names:?}");
+            let path = Path::new(PROVINCE_WORKBOOK);
+
+            let (kept, _) = kept_province(&summary, &ProvinceRows::default());
+            let streamed = province_workbook(&summary, path).unwrap();
+
+            assert_equals_whole_province(&streamed, &summary, case);
+            assert!(streamed == kept, "{case}: streamed bytes differ");
+            // Runs of one university each, zipped one or two at a time,
+            // and one run for the whole table.
+            for (run_rows, window) in [(1, 1), (1, 2), (2, 1), (1_000, 4)] {
+                let streaming = province::Streaming { run_rows, window };
+                let bytes = province::streamed_with(&summary, path, &streaming).unwrap();
+                assert!(
+                    bytes == kept,
+                    "{case}: runs of {run_rows} rows, {window} at a time"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn streamed_province_equals_taken_over_rows() {
+        let mut fixture = fixture_with_gaps();
+        let summary = fixture.summary();
+        let (_, first) = kept_province(&summary, &ProvinceRows::default());
+        drop(summary);
+        std::sync::Arc::make_mut(&mut fixture.families[3])
+            .household
+            .size = 9;
+        let summary = fixture.summary();
+        let path = Path::new(PROVINCE_WORKBOOK);
+
+        let (kept, second) = kept_province(&summary, &first);
+        let streamed = province_workbook(&summary, path).unwrap();
+
+        assert_eq!(second.shared_with(&first), 2, "unchanged universities");
+        assert!(streamed == kept, "streamed bytes differ");
     }
 
     #[test]
