@@ -45,8 +45,9 @@ pub struct LoadOptions {
     /// what the checks across records read is kept, which is a fraction of
     /// the memory: plans alone are most of a campaign's text.
     pub keep_text: bool,
-    /// With `keep_text`, where the text that only each family's own page
-    /// shows goes once its file is checked, instead of staying in memory.
+    /// With `keep_text`, the store that takes the text only each family's
+    /// own page shows once its file is checked. Without one, that text
+    /// stays in memory.
     pub store: Option<Arc<TextStore>>,
 }
 

@@ -68,8 +68,9 @@ pub struct Family {
     pub offline: Option<String>,
     pub approval: Option<Approval>,
     pub visits: Vec<Visit>,
-    /// Where [`Family::store_page_text`] put the text that only the
-    /// family's own page shows, which is then empty here.
+    /// The place in a store of the text that only the family's own page
+    /// shows, set by [`Family::store_page_text`], which empties that text
+    /// here.
     #[serde(skip)]
     pub page_text: Option<Stored>,
 }
@@ -200,6 +201,7 @@ impl Family {
         let Some(stored) = store.keep(&packer.into_bytes()) else {
             return;
         };
+
         let worker = &mut self.worker;
         worker.gender = String::new();
         worker.deployment = None;
@@ -231,6 +233,7 @@ impl Family {
         let mut unpacker = Unpacker::new(&bytes);
         let mut family = self.clone();
         family.page_text = None;
+
         family.worker.gender = unpacker.text()?;
         family.worker.deployment = unpacker.optional()?;
         let household = &mut family.household;
@@ -248,6 +251,7 @@ impl Family {
         if let (Some(approval), Some(opinion)) = (&mut family.approval, opinion) {
             approval.opinion = opinion;
         }
+
         if unpacker.count()? != family.visits.len() {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,

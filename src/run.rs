@@ -269,7 +269,8 @@ pub(crate) fn build_site(
         printer.style.lang,
     ));
     // A single build reads every record before rendering the first page,
-    // so it keeps the plans in a temporary file meanwhile. A series of
+    // so it keeps the text that only family pages show in a temporary file
+    // meanwhile. A series of
     // builds keeps them in memory, as it takes unchanged records over from
     // one build to the next.
     let options = LoadOptions {

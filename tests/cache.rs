@@ -92,8 +92,10 @@ fn stored_text_reads_back_as_held_text() {
     let stored = load::load(&stored).unwrap();
     assert_eq!(stored.families.len(), held.families.len());
     for (stored, held) in stored.families.iter().zip(&held.families) {
-        assert!(stored.page_text.is_some() && held.page_text.is_none());
-        assert!(stored.plan.is_empty() && stored.household.address.is_empty());
+        assert!(stored.page_text.is_some());
+        assert!(held.page_text.is_none());
+        assert!(stored.plan.is_empty());
+        assert!(stored.household.address.is_empty());
         let restored = stored.restored().unwrap();
         assert_eq!(format!("{restored:?}"), format!("{held:?}"));
     }
