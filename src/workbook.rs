@@ -593,7 +593,16 @@ fn decimal_digits(number: u32) -> usize {
 fn workbook_error(path: &Path, error: XlsxError) -> Error {
     match error {
         XlsxError::IoError(source) => Error::io(path, source),
-        XlsxError::TempFileError(folder, source) => Error::io(folder, source),
+        // rust_xlsxwriter streams the rows of a worksheet through a file in
+        // the system's temporary folder, which the user can point elsewhere.
+        XlsxError::TempFileError(folder, source) => {
+            let reason = format!(
+                "{source}, so the rows of workbook {} have nowhere to go; set TMPDIR \
+                 (TEMP on Windows) to a folder that exists and can be written, or unset it",
+                path.display()
+            );
+            Error::io(folder, std::io::Error::new(source.kind(), reason))
+        }
         other => Error::Workbook {
             path: path.to_owned(),
             message: other.to_string(),

@@ -57,7 +57,7 @@ fn build_prints_no_stray_lines() {
     assert_eq!(stray_lines(&built.stderr), Vec::<&str>::new());
 }
 
-/// The text of each Markdown cell of a family page: its needs, plan,
+/// Returns the text of each Markdown cell of a family page: its needs, plan,
 /// offline arrangement and visit notes.
 fn markdown_cells(run: &common::Run, page: &str) -> Vec<String> {
     let html = Html::parse_document(&fs::read_to_string(run.path(page)).unwrap());
@@ -69,12 +69,29 @@ fn markdown_cells(run: &common::Run, page: &str) -> Vec<String> {
 
 #[test]
 fn family_page_shows_plan_kept_out_of_memory() {
-    // A build keeps each plan in a temporary file until its page is rendered.
+    // A build keeps each plan in a temporary file until its page is
+    // rendered.
     let built = Fixture::base().run(BUILD);
     assert_eq!(built.status, 0, "{}", built.stderr);
     let cells = markdown_cells(&built, "site/zzu/wang.html");
     let plan = "每周两次线上辅导数学，每周一次电话问候老人。".to_owned();
     assert!(cells.contains(&plan), "{cells:?}");
+}
+
+#[test]
+fn missing_temporary_folder_is_named_with_fix() {
+    let missing = std::env::temp_dir().join("shoulashou-no-such-folder");
+    let built = Fixture::base().run_with_env(BUILD, &[("TMPDIR", missing.to_str().unwrap())]);
+    assert_eq!(built.status, 2, "{}", built.stderr);
+    let error = built
+        .stderr
+        .lines()
+        .find(|line| line.starts_with("error"))
+        .expect("an error line");
+    assert!(error.contains(&missing.display().to_string()), "{error}");
+    assert!(error.contains("set TMPDIR"), "{error}");
+    // The failed build leaves no site behind.
+    assert!(!built.exists("site"));
 }
 
 #[test]
