@@ -26,6 +26,9 @@ pub struct TextStore {
     /// Set once a write failed. The temporary folder is then most likely
     /// full, and the workbooks also need room there, so later text stays in
     /// memory.
+    /// NOTE: writes that all succeed can still leave too little room for
+    /// the workbooks, and rust_xlsxwriter 0.102 then panics on the write
+    /// error instead of returning it.
     failed: AtomicBool,
 }
 
