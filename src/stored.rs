@@ -13,7 +13,7 @@ use std::fs::File;
 use std::hash::{Hash, Hasher};
 use std::io;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// An unnamed temporary file that bytes are appended to from any thread.
 /// The operating system removes it when the last handle closes, so nothing
@@ -23,6 +23,13 @@ pub struct TextStore {
     file: File,
     /// The length of the file: where the next bytes go.
     end: AtomicU64,
+    /// Set once a write failed. The temporary folder is then most likely
+    /// full, and the workbooks also need room there, so later text stays in
+    /// memory.
+    /// NOTE: writes that all succeed can still leave too little room for
+    /// the workbooks, and rust_xlsxwriter 0.102 then panics on the write
+    /// error instead of returning it.
+    failed: AtomicBool,
 }
 
 impl TextStore {
@@ -37,15 +44,25 @@ impl TextStore {
         Some(Arc::new(TextStore {
             file,
             end: AtomicU64::new(0),
+            failed: AtomicBool::new(false),
         }))
     }
 
     /// Appends `bytes` to the file. Returns `None` when they cannot be
-    /// written, and the caller keeps them.
+    /// written or an earlier write failed, and the caller keeps them.
     pub fn keep(self: &Arc<Self>, bytes: &[u8]) -> Option<Stored> {
+        if self.failed.load(Ordering::Relaxed) {
+            return None;
+        }
         let len = u32::try_from(bytes.len()).ok()?;
         let at = self.end.fetch_add(u64::from(len), Ordering::Relaxed);
-        write_at(&self.file, bytes, at).ok()?;
+        if write_at(&self.file, bytes, at).is_err() {
+            self.failed.store(true, Ordering::Relaxed);
+            // A write that fails part way, as on a full tmpfs, leaves the
+            // bytes it wrote taking space that the workbooks need.
+            release(&self.file, at, len);
+            return None;
+        }
         Some(Stored {
             store: Arc::clone(self),
             at,
@@ -190,6 +207,31 @@ fn write_at(file: &File, bytes: &[u8], at: u64) -> io::Result<()> {
 fn read_at(file: &File, bytes: &mut [u8], at: u64) -> io::Result<()> {
     std::os::unix::fs::FileExt::read_exact_at(file, bytes, at)
 }
+
+/// Frees the disk space of `len` bytes at `at`, which no [`Stored`] reads.
+/// Best effort: where punching a hole fails, the space stays taken until
+/// the file is closed.
+#[cfg(target_os = "linux")]
+fn release(file: &File, at: u64, len: u32) {
+    use std::os::fd::AsRawFd;
+
+    let Ok(offset) = libc::off_t::try_from(at) else {
+        return;
+    };
+    // SAFETY: fallocate reads only its integer arguments, and the
+    // descriptor stays open as long as `file`.
+    unsafe {
+        libc::fallocate(
+            file.as_raw_fd(),
+            libc::FALLOC_FL_PUNCH_HOLE | libc::FALLOC_FL_KEEP_SIZE,
+            offset,
+            libc::off_t::from(len),
+        );
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn release(_: &File, _: u64, _: u32) {}
 
 #[cfg(not(unix))]
 fn write_at(_: &File, _: &[u8], _: u64) -> io::Result<()> {

@@ -428,3 +428,46 @@ fn empty_folder_in_spare_is_not_published() {
     assert!(!third.exists("site/zzu/empty"));
     assert!(third.exists("site/zzu/index.html"));
 }
+
+/// Runs a build of `fixture` with TMPDIR on a tmpfs of `size` (such as
+/// `256k`), mounted in a new user and mount namespace so that no root is
+/// needed. Returns `None` where such namespaces are not available.
+fn build_with_small_tmpdir(fixture: &Fixture, size: &str) -> Option<common::Run> {
+    let available = std::process::Command::new("unshare")
+        .args(["-r", "-m", "true"])
+        .output()
+        .is_ok_and(|output| output.status.success());
+    if !available {
+        eprintln!("skipped: `unshare -r -m` cannot make a mount namespace here");
+        return None;
+    }
+    let mount = format!(
+        "mkdir -p tmp && mount -t tmpfs -o size={size} tmpfs tmp && TMPDIR=\"$PWD/tmp\" exec \"$@\""
+    );
+    let wrapper = ["unshare", "-r", "-m", "sh", "-c", mount.as_str(), "sh"];
+    Some(fixture.run_wrapped(&wrapper, BUILD))
+}
+
+#[test]
+fn plan_larger_than_full_tmpdir_still_builds() {
+    // The plan does not fit in the temporary folder, so writing it to the
+    // text store fails part way. The bytes written until then must not keep
+    // the space that the workbooks need there.
+    let line = "  每周两次线上辅导数学，每周一次电话问候老人。\n";
+    let plan = format!("plan: |\n{}", line.repeat(600_000 / line.len()));
+    let fixture = Fixture::base().replace(
+        WANG,
+        "plan: |\n  每周两次线上辅导数学，每周一次电话问候老人。\n",
+        &plan,
+    );
+    let Some(built) = build_with_small_tmpdir(&fixture, "256k") else {
+        return;
+    };
+    assert_eq!(built.status, 0, "{}", built.stderr);
+    let cells = markdown_cells(&built, "site/zzu/wang.html");
+    let plan_cell = cells
+        .iter()
+        .find(|cell| cell.starts_with("每周两次"))
+        .expect("the plan's cell");
+    assert_eq!(plan_cell.matches("问候老人").count(), 600_000 / line.len());
+}

@@ -168,6 +168,24 @@ impl Fixture {
 
     /// Like [`Fixture::run`], with `env` added to the binary's environment.
     pub fn run_with_env(&self, arguments: &[&str], env: &[(&str, &str)]) -> Run {
+        let dir = self.written();
+        Run::in_folder(dir, arguments, env)
+    }
+
+    /// Like [`Fixture::run`], with the binary started by `wrapper`: the
+    /// binary's path and `arguments` are appended to the wrapper's
+    /// command line.
+    pub fn run_wrapped(&self, wrapper: &[&str], arguments: &[&str]) -> Run {
+        let binary = env!("CARGO_BIN_EXE_shoulashou");
+        let mut command_line = wrapper.to_vec();
+        command_line.push(binary);
+        command_line.extend_from_slice(arguments);
+        let dir = self.written();
+        Run::in_folder_with(dir, &command_line, &[])
+    }
+
+    /// Writes the files into a new temporary folder.
+    fn written(&self) -> TempDir {
         let dir = tempfile::tempdir().expect("a temporary folder can be created");
         for (path, contents) in &self.files {
             let full = dir.path().join(path);
@@ -177,8 +195,7 @@ impl Fixture {
             fs::create_dir_all(parent).expect("fixture folders can be created");
             fs::write(&full, contents).expect("fixture files can be written");
         }
-
-        Run::in_folder(dir, arguments, env)
+        dir
     }
 }
 
@@ -225,8 +242,16 @@ impl Run {
     /// Runs the binary with `arguments` in `dir`, with English messages
     /// unless a test passes `--lang zh`, and with no colour.
     fn in_folder(dir: TempDir, arguments: &[&str], env: &[(&str, &str)]) -> Run {
-        let output = Command::new(env!("CARGO_BIN_EXE_shoulashou"))
-            .args(arguments)
+        let mut command_line = vec![env!("CARGO_BIN_EXE_shoulashou")];
+        command_line.extend_from_slice(arguments);
+        Run::in_folder_with(dir, &command_line, env)
+    }
+
+    /// Runs `command_line`, a program and its arguments, in `dir` with the
+    /// environment [`Run::in_folder`] describes.
+    fn in_folder_with(dir: TempDir, command_line: &[&str], env: &[(&str, &str)]) -> Run {
+        let output = Command::new(command_line[0])
+            .args(&command_line[1..])
             .envs(env.iter().copied())
             .current_dir(dir.path())
             .env("NO_COLOR", "1")
