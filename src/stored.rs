@@ -23,12 +23,14 @@ pub struct TextStore {
     file: File,
     /// The length of the file: where the next bytes go.
     end: AtomicU64,
-    /// Set once a write failed. The temporary folder is then most likely
-    /// full, and the workbooks also need room there, so later text stays in
-    /// memory.
-    /// NOTE: writes that all succeed can still leave too little room for
-    /// the workbooks, and rust_xlsxwriter 0.102 then panics on the write
-    /// error instead of returning it.
+    /// The maximum size of the file in bytes: half the space that was free in the
+    /// temporary folder when it was created. The workbooks stream their rows
+    /// through the same folder, and rust_xlsxwriter 0.102 panics instead of
+    /// returning an error when it runs out of room there.
+    budget: u64,
+    /// Set once a write failed or the budget ran out, after which later
+    /// text stays in memory.
+    /// NOTE: other programs can still fill the folder during a build.
     failed: AtomicBool,
 }
 
@@ -41,9 +43,14 @@ impl TextStore {
             return None;
         }
         let file = tempfile::tempfile().ok()?;
+        // tempfile opens an unnamed file with mode 0666 less the umask;
+        // the file contains phone numbers and addresses.
+        restrict_to_owner(&file).ok()?;
+        let budget = free_space(&file).map_or(u64::MAX, |free| free / 2);
         Some(Arc::new(TextStore {
             file,
             end: AtomicU64::new(0),
+            budget,
             failed: AtomicBool::new(false),
         }))
     }
@@ -56,6 +63,12 @@ impl TextStore {
         }
         let len = u32::try_from(bytes.len()).ok()?;
         let at = self.end.fetch_add(u64::from(len), Ordering::Relaxed);
+        if at + u64::from(len) > self.budget {
+            // Nothing is written at or after `at` from now on, so the range
+            // takes no space.
+            self.failed.store(true, Ordering::Relaxed);
+            return None;
+        }
         if write_at(&self.file, bytes, at).is_err() {
             self.failed.store(true, Ordering::Relaxed);
             // A write that fails part way, as on a full tmpfs, leaves the
@@ -199,6 +212,44 @@ fn damaged(reason: &str) -> io::Error {
 }
 
 #[cfg(unix)]
+fn restrict_to_owner(file: &File) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))
+}
+
+#[cfg(not(unix))]
+fn restrict_to_owner(_: &File) -> io::Result<()> {
+    Ok(())
+}
+
+/// Returns the bytes that an unprivileged user can still write on the file
+/// system of `file`.
+#[cfg(unix)]
+fn free_space(file: &File) -> Option<u64> {
+    use std::os::fd::AsRawFd;
+
+    let mut stats = std::mem::MaybeUninit::<libc::statvfs>::uninit();
+    // SAFETY: fstatvfs writes a whole `statvfs` into `stats` when it
+    // returns 0, and the descriptor stays open as long as `file`.
+    let stats = unsafe {
+        if libc::fstatvfs(file.as_raw_fd(), stats.as_mut_ptr()) != 0 {
+            return None;
+        }
+        stats.assume_init()
+    };
+    // The field types differ between platforms, u64 on 64-bit Linux.
+    #[allow(clippy::useless_conversion)]
+    let (blocks, size) = (u64::from(stats.f_bavail), u64::from(stats.f_frsize));
+    blocks.checked_mul(size)
+}
+
+#[cfg(not(unix))]
+fn free_space(_: &File) -> Option<u64> {
+    None
+}
+
+#[cfg(unix)]
 fn write_at(file: &File, bytes: &[u8], at: u64) -> io::Result<()> {
     std::os::unix::fs::FileExt::write_all_at(file, bytes, at)
 }
@@ -295,6 +346,32 @@ mod tests {
             assert_eq!(unpacker.count().unwrap(), index);
             unpacker.finish().unwrap();
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn store_file_is_for_its_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+
+        let Some(store) = TextStore::new() else {
+            return;
+        };
+        let mode = store.file.metadata().unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    #[test]
+    fn store_stops_at_its_budget() {
+        let store = Arc::new(TextStore {
+            file: tempfile::tempfile().unwrap(),
+            end: AtomicU64::new(0),
+            budget: 10,
+            failed: AtomicBool::new(false),
+        });
+        let first = store.keep(b"12345678");
+        assert_eq!(first.unwrap().read().unwrap(), b"12345678");
+        assert!(store.keep(b"90ab").is_none(), "over the budget");
+        assert!(store.keep(b"c").is_none(), "after the budget ran out");
     }
 
     #[test]
