@@ -450,9 +450,8 @@ fn build_with_small_tmpdir(fixture: &Fixture, size: &str) -> Option<common::Run>
 
 #[test]
 fn plan_larger_than_full_tmpdir_still_builds() {
-    // The plan does not fit in the temporary folder, so writing it to the
-    // text store fails part way. The bytes written until then must not keep
-    // the space that the workbooks need there.
+    // The plan does not fit in the temporary folder. The text store must
+    // keep it in memory and leave the room that the workbooks need there.
     let line = "  每周两次线上辅导数学，每周一次电话问候老人。\n";
     let plan = format!("plan: |\n{}", line.repeat(600_000 / line.len()));
     let fixture = Fixture::base().replace(
