@@ -207,7 +207,7 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
         // each other, so they render on all cores. Collecting in order keeps
         // the list of files deterministic, and the first failure in page
         // order is reported, whichever thread met it.
-        let prepared: Vec<Prepared<'a>> = summary
+        let mut prepared: Vec<Prepared<'a>> = summary
             .universities
             .par_iter()
             .map(|university| self.prepare(summary, university, options))
@@ -218,6 +218,13 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
             .zip(&prepared)
             .map(|(university, prepared)| self.university(summary, university, options, prepared))
             .collect();
+        // Only the university and family pages show the team views.
+        for views in prepared
+            .iter_mut()
+            .filter_map(|prepared| prepared.views.get_mut())
+        {
+            views.teams = Vec::new();
+        }
         // The status page lists every warning of the campaign in one
         // template context, some 50 MB at 100,000 families with a third of
         // them overdue. Rendered after the family pages rather than beside
