@@ -32,8 +32,8 @@ pub struct SourceLines {
 
 /// The line that [`render_text_with`] split into cells last, kept by its
 /// caller because diagnostics come sorted by line and many can fall on one
-/// line. Each thread that prints keeps its own, and drops it when done, so
-/// that no split line outlives the printing.
+/// line. Each chunk of printed diagnostics keeps its own and drops it when
+/// done, so that no split line outlives the printing.
 #[derive(Default)]
 pub struct LineCache {
     last: Option<(Arc<SourceLines>, usize, Arc<LineCells>)>,
@@ -264,12 +264,12 @@ impl LineCells {
         }
     }
 
-    /// How many pieces the line has.
+    /// Returns the number of pieces in the line.
     fn len(&self) -> usize {
         self.starts.len() - 1
     }
 
-    /// Piece `index` and its display width.
+    /// Returns piece `index` and its display width.
     fn piece(&self, index: usize) -> (&str, usize) {
         let (start, end) = (self.bounds[index], self.bounds[index + 1]);
         let text = &self.text[start as usize..end as usize];

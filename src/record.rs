@@ -147,9 +147,18 @@ impl Family {
     /// Empties every field that no check across records reads, keeping the
     /// source, university, team, worker name and hospital, and the dates.
     pub fn drop_text(&mut self) {
+        self.clear_page_text();
+        self.worker.aided_hospital = String::new();
+        if let Some(approval) = &mut self.approval {
+            approval.signer = String::new();
+        }
+    }
+
+    /// Empties the text that [`Family::store_page_text`] stores: the fields
+    /// that only the family's own page shows.
+    fn clear_page_text(&mut self) {
         let worker = &mut self.worker;
         worker.gender = String::new();
-        worker.aided_hospital = String::new();
         worker.deployment = None;
         let household = &mut self.household;
         household.address = String::new();
@@ -161,7 +170,6 @@ impl Family {
         self.offline = None;
         if let Some(approval) = &mut self.approval {
             approval.opinion = String::new();
-            approval.signer = String::new();
         }
         for visit in &mut self.visits {
             visit.mode = String::new();
@@ -201,25 +209,7 @@ impl Family {
         let Some(stored) = store.keep(&packer.into_bytes()) else {
             return;
         };
-
-        let worker = &mut self.worker;
-        worker.gender = String::new();
-        worker.deployment = None;
-        let household = &mut self.household;
-        household.address = String::new();
-        household.phone = String::new();
-        household.elderly_health = None;
-        household.grades = Vec::new();
-        self.needs_summary = None;
-        self.plan = String::new();
-        self.offline = None;
-        if let Some(approval) = &mut self.approval {
-            approval.opinion = String::new();
-        }
-        for visit in &mut self.visits {
-            visit.mode = String::new();
-            visit.note = None;
-        }
+        self.clear_page_text();
         self.page_text = Some(stored);
     }
 

@@ -228,7 +228,7 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
         // The status page lists every warning of the campaign in one
         // template context, some 50 MB at 100,000 families with a third of
         // them overdue. Rendered after the family pages rather than beside
-        // them, it does not add to the memory their rendering holds.
+        // them, it does not add to the memory their rendering uses.
         let overviews = self.overviews(summary, options, &prepared);
         let mut written = overviews?;
         for pages in universities {

@@ -16,8 +16,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// An unnamed temporary file that bytes are appended to from any thread.
-/// The operating system removes it when the last handle closes, so nothing
-/// is left behind when the process stops, whichever way.
+/// It has no name, or loses it right after it is created, so the operating
+/// system removes it when the last handle closes, however the process stops.
 #[derive(Debug)]
 pub struct TextStore {
     file: File,
