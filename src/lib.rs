@@ -21,6 +21,7 @@ pub mod load;
 pub mod locate;
 pub mod markdown;
 pub mod mask;
+pub mod memory;
 pub mod names;
 pub mod output;
 pub mod progress;

@@ -288,6 +288,11 @@ pub(crate) fn build_site(
     let cache = session.as_deref_mut().map(|session| &mut session.records);
     let loaded = load::load_cached(&options, cache, &progress)?;
     progress.clear();
+    // A single build renders next, so what loading freed is handed back
+    // first; a series of builds keeps it for the next load.
+    if session.is_none() {
+        crate::memory::give_back_free_memory();
+    }
     // A series of builds prints a diagnostic again only when it is an error
     // or was not found by the last build, so that a rebuild's output shows
     // what changed instead of every warning of the campaign.
