@@ -225,10 +225,10 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
         {
             views.teams = Vec::new();
         }
-        // A single build hands back what the family pages freed before the
-        // status page takes its share; see `give_back_free_memory`.
+        // A single build returns what the family pages freed before the
+        // status page takes its share.
         if self.memo.is_none() {
-            crate::memory::give_back_free_memory();
+            crate::memory::release_free_memory();
         }
         // The status page lists every warning of the campaign in one
         // template context, some 50 MB at 100,000 families with a third of

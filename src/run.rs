@@ -288,10 +288,10 @@ pub(crate) fn build_site(
     let cache = session.as_deref_mut().map(|session| &mut session.records);
     let loaded = load::load_cached(&options, cache, &progress)?;
     progress.clear();
-    // A single build renders next, so what loading freed is handed back
-    // first; a series of builds keeps it for the next load.
+    // A single build returns what loading freed before it renders. A series
+    // of builds keeps that memory for its next load.
     if session.is_none() {
-        crate::memory::give_back_free_memory();
+        crate::memory::release_free_memory();
     }
     // A series of builds prints a diagnostic again only when it is an error
     // or was not found by the last build, so that a rebuild's output shows
