@@ -18,7 +18,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
 use rayon::prelude::*;
-use xxhash_rust::xxh3::xxh3_128;
+use xxhash_rust::xxh3::{Xxh3, xxh3_128};
 
 use crate::error::Error;
 use crate::progress::Progress;
@@ -48,6 +48,21 @@ pub trait Sink: Sync {
     /// session's memo records for the spare folder's copy of the file.
     fn put(&self, relative: &str, bytes: &[u8], spare: Option<Stamp>) -> Result<Stamp, Error>;
 
+    /// Writes the file at `relative` with the bytes that `write` writes into
+    /// the writer it is given, and returns the stamp of the content. A sink
+    /// may pass the bytes on to the file as they come, so that a large page
+    /// is never held in memory as a whole. `spare` is as for [`Sink::put`].
+    fn put_streamed(
+        &self,
+        relative: &str,
+        spare: Option<Stamp>,
+        write: StreamWriter<'_>,
+    ) -> Result<Stamp, Error> {
+        let mut bytes = Vec::new();
+        write(&mut bytes)?;
+        self.put(relative, &bytes, spare)
+    }
+
     /// Takes over the file at `relative` from the output of the last build,
     /// where it contained the content of `stamp`, and returns whether it could.
     /// `spare` is as for [`Sink::put`]. When it returns `false`, the caller
@@ -57,6 +72,10 @@ pub trait Sink: Sync {
         Ok(false)
     }
 }
+
+/// Writes a file's content into the writer it is given, for
+/// [`Sink::put_streamed`].
+pub type StreamWriter<'a> = Box<dyn FnOnce(&mut dyn io::Write) -> Result<(), Error> + 'a>;
 
 /// One file a build wrote or took over: its path relative to the site, the
 /// hash of the data it was made from, when the build had a memo, and the
@@ -539,6 +558,36 @@ impl Sink for Staging {
         Ok(stamp)
     }
 
+    /// Writes the bytes straight into the file, through a buffer, so the
+    /// file is written even when the spare folder holds the same content.
+    fn put_streamed(
+        &self,
+        relative: &str,
+        _: Option<Stamp>,
+        write: StreamWriter<'_>,
+    ) -> Result<Stamp, Error> {
+        let path = self.dir.join(relative);
+        let mut out = StampingWriter {
+            file: io::BufWriter::with_capacity(256 * 1024, create_in_place(&path)?),
+            hasher: Xxh3::new(),
+            len: 0,
+            failure: None,
+        };
+        let written = write(&mut out);
+        // A failed write of the file surfaces in `write` as the error of
+        // whatever wrote into it, so it is reported as an error of the file.
+        if let Some(error) = out.failure.take() {
+            return Err(Error::io(&path, error));
+        }
+        written?;
+        out.file.flush().map_err(|error| Error::io(&path, error))?;
+        self.record();
+        Ok(Stamp {
+            hash: out.hasher.digest128(),
+            len: out.len,
+        })
+    }
+
     fn keep(&self, relative: &str, stamp: Stamp, spare: Option<Stamp>) -> Result<bool, Error> {
         // The output folder must still contain what the last build wrote,
         // because another build, with other options, may have replaced it
@@ -598,18 +647,54 @@ impl Staging {
 /// replacing it so that its inode is reused, and creating its folders when
 /// missing.
 fn write_in_place(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    create_in_place(path)?
+        .write_all(bytes)
+        .map_err(|error| Error::io(path, error))
+}
+
+/// Opens the file at `path` for writing as [`write_in_place`] does.
+fn create_in_place(path: &Path) -> Result<File, Error> {
     let failed = |error| Error::io(path, error);
-    let mut file = match File::create(path) {
-        Ok(file) => file,
+    match File::create(path) {
+        Ok(file) => Ok(file),
         Err(error) if error.kind() == io::ErrorKind::NotFound => {
             if let Some(parent) = path.parent() {
                 fs::create_dir_all(parent).map_err(|error| Error::io(parent, error))?;
             }
-            File::create(path).map_err(failed)?
+            File::create(path).map_err(failed)
         }
-        Err(error) => return Err(failed(error)),
-    };
-    file.write_all(bytes).map_err(failed)
+        Err(error) => Err(failed(error)),
+    }
+}
+
+/// A writer into a file that works out the stamp of what passes through
+/// it, and keeps the first error of the file.
+struct StampingWriter {
+    file: io::BufWriter<File>,
+    hasher: Xxh3,
+    len: u64,
+    failure: Option<io::Error>,
+}
+
+impl io::Write for StampingWriter {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let count = match self.file.write(bytes) {
+            Ok(count) => count,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => return Err(error),
+            Err(error) => {
+                let kind = error.kind();
+                self.failure.get_or_insert(error);
+                return Err(kind.into());
+            }
+        };
+        self.hasher.update(&bytes[..count]);
+        self.len += count as u64;
+        Ok(count)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
 }
 
 /// Reads the lines of a marker into stamps. Lines that do not parse, such as

@@ -29,7 +29,7 @@ use xxhash_rust::xxh3::Xxh3;
 use crate::digest::Digest;
 use crate::error::Error;
 use crate::markdown::render_markdown;
-use crate::output::{Memo, MemoEntry, Sink, Written};
+use crate::output::{Memo, MemoEntry, Sink, Stamp, Written};
 use crate::summary::{Summary, UniversityReport};
 
 /// Options of page rendering.
@@ -455,8 +455,7 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
         record: impl Fn() -> String,
     ) -> Result<Written, Error> {
         let Some(memo) = &self.memo else {
-            let html = render_page(self.tera, template, build, &record())?;
-            let stamp = self.sink.put(&file, &html, None)?;
+            let stamp = self.write(template, &file, build, &record(), None)?;
             return Ok(Written {
                 file,
                 data: None,
@@ -473,9 +472,8 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
         let stamp = match kept {
             Some(stamp) => stamp,
             None => {
-                let html = render_page(self.tera, template, build, &record())?;
                 memo.rendered.fetch_add(1, Ordering::Relaxed);
-                self.sink.put(&file, &html, spare)?
+                self.write(template, &file, build, &record(), spare)?
             }
         };
         Ok(Written {
@@ -483,6 +481,34 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
             data: Some(hash),
             stamp,
         })
+    }
+
+    /// Renders a page of `template` from the context that `build` makes
+    /// into the file `file` and returns the stamp of its content.
+    ///
+    /// The status page lists every warning of the campaign, some 12 MB of
+    /// HTML at 100,000 families, so it goes to its file as it is rendered
+    /// instead of into a buffer beside its context. Other pages are
+    /// rendered whole, so that the sink can leave an unchanged file alone.
+    fn write(
+        &self,
+        template: &str,
+        file: &str,
+        build: impl FnOnce() -> Result<Context, Error>,
+        record: &str,
+        spare: Option<Stamp>,
+    ) -> Result<Stamp, Error> {
+        if template != STATUS_TEMPLATE {
+            let html = render_page(self.tera, template, build, record)?;
+            return self.sink.put(file, &html, spare);
+        }
+        let context = build()?;
+        let render = |out: &mut dyn io::Write| {
+            self.tera
+                .render_to(template, &context, out)
+                .map_err(|error| render_failed(template, record, &error))
+        };
+        self.sink.put_streamed(file, spare, Box::new(render))
     }
 }
 
