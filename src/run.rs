@@ -464,6 +464,7 @@ fn write_site(
     progress.clear();
     if session.is_none() {
         leave_to_exit(summary);
+        crate::memory::release_free_memory();
     }
     match outputs {
         Ok(outputs) => {
