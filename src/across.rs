@@ -85,7 +85,7 @@ fn index_teams<'a>(teams: &'a [Arc<Team>], diagnostics: &mut Vec<Diagnostic>) ->
             );
             let diagnostic = Diagnostic::new(
                 checks::OUTPUT_COLLISION,
-                &team.source.path,
+                &*team.source.path,
                 "",
                 message,
                 hint,
@@ -122,7 +122,7 @@ fn team_links(
     // Only needed for the hint of an unknown team, so made when one is found.
     let mut ids_by_university: Option<HashMap<&str, Vec<&str>>> = None;
     for family in families {
-        let university = family.university.as_str();
+        let university = &*family.university;
         let key = team_key_of(&family.team);
         if invalid.team_ids.contains(key.as_ref()) {
             // The family still counts for a team of its university.
@@ -145,7 +145,7 @@ fn team_links(
         };
         references.push(Diagnostic::new(
             check,
-            &family.source.path,
+            &*family.source.path,
             "team",
             message,
             hint,
@@ -264,7 +264,7 @@ fn duplicate_workers(families: &[Arc<Family>], diagnostics: &mut Vec<Diagnostic>
         );
         let diagnostic = Diagnostic::new(
             checks::DUPLICATE_WORKER,
-            &family.source.path,
+            &*family.source.path,
             "worker.name",
             message,
             hint,
@@ -286,7 +286,7 @@ fn family_collisions(
             .or_insert_with(|| folder_of(campaign, &family.university).to_lowercase());
     }
     let keys = families.iter().map(|family| {
-        let folder = folders[family.university.as_str()].as_str();
+        let folder = folders[&*family.university].as_str();
         (folder, lowercase(&family.source.id))
     });
     if all_distinct(keys) {
@@ -295,7 +295,7 @@ fn family_collisions(
     let mut pages: HashMap<(&str, Cow<str>), &Path> =
         HashMap::with_capacity_and_hasher(families.len(), Default::default());
     for family in families {
-        let folder = folders[family.university.as_str()].as_str();
+        let folder = folders[&*family.university].as_str();
         let key = (folder, lowercase(&family.source.id));
         let Some(first) = pages.get(&key) else {
             pages.insert(key, &family.source.path);
@@ -313,7 +313,7 @@ fn family_collisions(
         );
         diagnostics.push(Diagnostic::new(
             checks::OUTPUT_COLLISION,
-            &family.source.path,
+            &*family.source.path,
             "",
             message,
             hint,
@@ -348,8 +348,8 @@ fn team_sizes(
         .map(|team| (team_place(team), Vec::new()))
         .collect();
     let valid = families.iter().map(|family| {
-        let key = (family.university.as_str(), team_key_of(&family.team));
-        (key, family.source.id.as_str())
+        let key = (&*family.university, team_key_of(&family.team));
+        (key, &*family.source.id)
     });
     let broken = invalid
         .team_references
@@ -388,7 +388,7 @@ fn team_sizes(
         );
         diagnostics.push(Diagnostic::new(
             checks::TEAM_SIZE,
-            &team.source.path,
+            &*team.source.path,
             "",
             message,
             hint,
@@ -405,11 +405,11 @@ fn unknown_universities(
 ) {
     let records = families
         .iter()
-        .map(|family| (&family.university, &family.source.path))
+        .map(|family| (&*family.university, &*family.source.path))
         .chain(
             teams
                 .iter()
-                .map(|team| (&team.university, &team.source.path)),
+                .map(|team| (team.university.as_str(), &*team.source.path)),
         );
     let listed: foldhash::HashSet<&str> = campaign
         .universities
@@ -417,7 +417,7 @@ fn unknown_universities(
         .map(|entry| entry.name.as_str())
         .collect();
     for (university, path) in records {
-        if listed.contains(university.as_str()) {
+        if listed.contains(university) {
             continue;
         }
         let message = Text::new(

@@ -172,16 +172,16 @@ pub fn family(decoder: &mut Decoder, value: &Value, source: Source) -> Option<Fa
     let visits = visits(decoder, map);
     Some(Family {
         source,
-        university: university?,
+        university: university?.into(),
         worker: worker?,
         household: household?,
-        needs: needs?,
-        needs_summary,
-        team: team?,
-        plan: plan?,
-        offline,
+        needs: needs?.into(),
+        needs_summary: needs_summary.map(Into::into),
+        team: team?.into(),
+        plan: plan?.into(),
+        offline: offline.map(Into::into),
         approval,
-        visits,
+        visits: visits.into(),
         page_text: None,
     })
 }
@@ -234,11 +234,11 @@ fn worker(decoder: &mut Decoder, map: &Mapping) -> Option<Worker> {
         None
     };
     Some(Worker {
-        name: name?,
-        gender: gender?,
-        hospital: hospital?,
-        aided_hospital: aided_hospital?,
-        deployment,
+        name: name?.into(),
+        gender: gender?.into(),
+        hospital: hospital?.into(),
+        aided_hospital: aided_hospital?.into(),
+        deployment: deployment.map(Into::into),
     })
 }
 
@@ -255,12 +255,12 @@ fn household(decoder: &mut Decoder, map: &Mapping) -> Option<Household> {
     Some(Household {
         size: size?,
         in_hubei: in_hubei?,
-        address: address?,
-        phone: phone?,
+        address: address?.into(),
+        phone: phone?.into(),
         elderly: elderly?,
-        elderly_health,
+        elderly_health: elderly_health.map(Into::into),
         minors: minors?,
-        grades: grades?,
+        grades: grades?.into(),
     })
 }
 
@@ -364,8 +364,8 @@ fn approval(decoder: &mut Decoder, map: &Mapping) -> Option<Approval> {
     let signer = decoder.required_text(map, path, key(APPROVAL, "signer"));
     let date = decoder.date(map, path, key(APPROVAL, "date"), true);
     Some(Approval {
-        opinion: opinion?,
-        signer: signer?,
+        opinion: opinion?.into(),
+        signer: signer?.into(),
         date: date?,
     })
 }
@@ -383,8 +383,8 @@ fn visits(decoder: &mut Decoder, map: &Mapping) -> Vec<Visit> {
             let note = decoder.optional_text(m, path, key(VISIT, "note"));
             Some(Visit {
                 date: date?,
-                mode: mode?,
-                note,
+                mode: mode?.into(),
+                note: note.map(Into::into),
             })
         },
     );
@@ -439,7 +439,7 @@ pub fn team(decoder: &mut Decoder, value: &Value, source: Source) -> Option<Team
     let members = decoder.count(map, "", key(TEAM, "members"));
     let roster = roster(decoder, map);
     Some(Team {
-        name: name.unwrap_or_else(|| source.id.clone()),
+        name: name.unwrap_or_else(|| source.id.to_string()),
         source,
         university: university?,
         kind: kind?,

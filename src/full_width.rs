@@ -49,15 +49,12 @@ pub fn family_short_values(family: &Family) -> Vec<(String, &str)> {
     let worker = &family.worker;
     let household = &family.household;
     let mut values = vec![
-        ("university".to_owned(), family.university.as_str()),
-        ("worker.name".to_owned(), worker.name.as_str()),
-        ("worker.hospital".to_owned(), worker.hospital.as_str()),
-        (
-            "worker.aided_hospital".to_owned(),
-            worker.aided_hospital.as_str(),
-        ),
-        ("family.address".to_owned(), household.address.as_str()),
-        ("team".to_owned(), family.team.as_str()),
+        ("university".to_owned(), &*family.university),
+        ("worker.name".to_owned(), &*worker.name),
+        ("worker.hospital".to_owned(), &*worker.hospital),
+        ("worker.aided_hospital".to_owned(), &*worker.aided_hospital),
+        ("family.address".to_owned(), &*household.address),
+        ("team".to_owned(), &*family.team),
     ];
     if let Some(health) = &household.elderly_health {
         values.push(("family.elderly_health".to_owned(), health));
@@ -66,7 +63,7 @@ pub fn family_short_values(family: &Family) -> Vec<(String, &str)> {
         values.push((format!("family.grades.{index}"), grade));
     }
     if let Some(approval) = &family.approval {
-        values.push(("approval.signer".to_owned(), approval.signer.as_str()));
+        values.push(("approval.signer".to_owned(), &*approval.signer));
     }
     values
 }

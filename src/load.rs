@@ -755,8 +755,8 @@ fn decode_file(
     let value = &parsed.value;
     let mut decoder = Decoder::with_source(path, &text, parsed.spans.as_ref());
     let source = Source {
-        path: path.to_path_buf(),
-        id: form::record_id(path),
+        path: path.into(),
+        id: form::record_id(path).into(),
     };
     let decoded = match kind {
         Kind::Family => form::family(&mut decoder, value, source).map(|family| {

@@ -73,11 +73,11 @@ pub fn check(
     let mut diagnostics = Vec::new();
     let records: Vec<(&str, &Path)> = families
         .iter()
-        .map(|family| (family.university.as_str(), family.source.path.as_path()))
+        .map(|family| (&*family.university, family.source.path.as_ref()))
         .chain(
             teams
                 .iter()
-                .map(|team| (team.university.as_str(), team.source.path.as_path())),
+                .map(|team| (&*team.university, team.source.path.as_ref())),
         )
         .collect();
     let places = university_places(&records, campaign, campaign_file);
@@ -127,7 +127,7 @@ pub fn check(
             );
             diagnostics.push(Diagnostic::new(
                 checks::UNUSABLE_NAME,
-                &family.source.path,
+                &*family.source.path,
                 "",
                 message,
                 hint,

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 use std::io;
-use std::path::PathBuf;
+use std::path::Path;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -49,25 +49,25 @@ pub fn team_key_of(id: &str) -> Cow<'_, str> {
 #[derive(Debug, Clone, Hash, Serialize)]
 pub struct Source {
     /// Path as given on the command line joined with the path under the records folder.
-    pub path: PathBuf,
+    pub path: Box<Path>,
     /// File name without the extension.
-    pub id: String,
+    pub id: Box<str>,
 }
 
 /// One family, as registered on Attachment 1.
 #[derive(Debug, Clone, Hash, Serialize)]
 pub struct Family {
     pub source: Source,
-    pub university: String,
+    pub university: Box<str>,
     pub worker: Worker,
     pub household: Household,
-    pub needs: Vec<u8>,
-    pub needs_summary: Option<String>,
-    pub team: String,
-    pub plan: String,
-    pub offline: Option<String>,
+    pub needs: Box<[u8]>,
+    pub needs_summary: Option<Box<str>>,
+    pub team: Box<str>,
+    pub plan: Box<str>,
+    pub offline: Option<Box<str>>,
     pub approval: Option<Approval>,
-    pub visits: Vec<Visit>,
+    pub visits: Box<[Visit]>,
     /// The place in a store of the text that only the family's own page
     /// shows, set by [`Family::store_page_text`], which empties that text
     /// here.
@@ -78,11 +78,11 @@ pub struct Family {
 /// The front-line medical worker whose family is served (医务人员).
 #[derive(Debug, Clone, Hash, Serialize)]
 pub struct Worker {
-    pub name: String,
-    pub gender: String,
-    pub hospital: String,
-    pub aided_hospital: String,
-    pub deployment: Option<String>,
+    pub name: Box<str>,
+    pub gender: Box<str>,
+    pub hospital: Box<str>,
+    pub aided_hospital: Box<str>,
+    pub deployment: Option<Box<str>>,
 }
 
 /// The `family` block: household size, people and private contact data.
@@ -90,19 +90,19 @@ pub struct Worker {
 pub struct Household {
     pub size: u32,
     pub in_hubei: u32,
-    pub address: String,
-    pub phone: String,
+    pub address: Box<str>,
+    pub phone: Box<str>,
     pub elderly: u32,
-    pub elderly_health: Option<String>,
+    pub elderly_health: Option<Box<str>>,
     pub minors: u32,
-    pub grades: Vec<String>,
+    pub grades: Box<[String]>,
 }
 
 /// The university League committee's opinion (高校团委意见).
 #[derive(Debug, Clone, Hash, Serialize)]
 pub struct Approval {
-    pub opinion: String,
-    pub signer: String,
+    pub opinion: Box<str>,
+    pub signer: Box<str>,
     pub date: Date,
 }
 
@@ -110,8 +110,8 @@ pub struct Approval {
 #[derive(Debug, Clone, Hash, Serialize)]
 pub struct Visit {
     pub date: Date,
-    pub mode: String,
-    pub note: Option<String>,
+    pub mode: Box<str>,
+    pub note: Option<Box<str>>,
 }
 
 /// One volunteer team (`teams/<id>.yaml`).
@@ -148,9 +148,9 @@ impl Family {
     /// source, university, team, worker name and hospital, and the dates.
     pub fn drop_text(&mut self) {
         self.clear_page_text();
-        self.worker.aided_hospital = String::new();
+        self.worker.aided_hospital = Box::default();
         if let Some(approval) = &mut self.approval {
-            approval.signer = String::new();
+            approval.signer = Box::default();
         }
     }
 
@@ -158,21 +158,21 @@ impl Family {
     /// that only the family's own page shows.
     fn clear_page_text(&mut self) {
         let worker = &mut self.worker;
-        worker.gender = String::new();
+        worker.gender = Box::default();
         worker.deployment = None;
         let household = &mut self.household;
-        household.address = String::new();
-        household.phone = String::new();
+        household.address = Box::default();
+        household.phone = Box::default();
         household.elderly_health = None;
-        household.grades = Vec::new();
+        household.grades = Box::default();
         self.needs_summary = None;
-        self.plan = String::new();
+        self.plan = Box::default();
         self.offline = None;
         if let Some(approval) = &mut self.approval {
-            approval.opinion = String::new();
+            approval.opinion = Box::default();
         }
         for visit in &mut self.visits {
-            visit.mode = String::new();
+            visit.mode = Box::default();
             visit.note = None;
         }
     }
@@ -196,11 +196,7 @@ impl Family {
         packer.optional(self.needs_summary.as_deref());
         packer.text(&self.plan);
         packer.optional(self.offline.as_deref());
-        packer.optional(
-            self.approval
-                .as_ref()
-                .map(|approval| approval.opinion.as_str()),
-        );
+        packer.optional(self.approval.as_ref().map(|approval| &*approval.opinion));
         packer.count(self.visits.len());
         for visit in &self.visits {
             packer.text(&visit.mode);
@@ -224,22 +220,22 @@ impl Family {
         let mut family = self.clone();
         family.page_text = None;
 
-        family.worker.gender = unpacker.text()?;
-        family.worker.deployment = unpacker.optional()?;
+        family.worker.gender = unpacker.text()?.into();
+        family.worker.deployment = unpacker.optional()?.map(Into::into);
         let household = &mut family.household;
-        household.address = unpacker.text()?;
-        household.phone = unpacker.text()?;
-        household.elderly_health = unpacker.optional()?;
+        household.address = unpacker.text()?.into();
+        household.phone = unpacker.text()?.into();
+        household.elderly_health = unpacker.optional()?.map(Into::into);
         let grades = unpacker.count()?;
         household.grades = (0..grades)
             .map(|_| unpacker.text())
             .collect::<io::Result<_>>()?;
-        family.needs_summary = unpacker.optional()?;
-        family.plan = unpacker.text()?;
-        family.offline = unpacker.optional()?;
+        family.needs_summary = unpacker.optional()?.map(Into::into);
+        family.plan = unpacker.text()?.into();
+        family.offline = unpacker.optional()?.map(Into::into);
         let opinion = unpacker.optional()?;
         if let (Some(approval), Some(opinion)) = (&mut family.approval, opinion) {
-            approval.opinion = opinion;
+            approval.opinion = opinion.into();
         }
 
         if unpacker.count()? != family.visits.len() {
@@ -249,8 +245,8 @@ impl Family {
             ));
         }
         for visit in &mut family.visits {
-            visit.mode = unpacker.text()?;
-            visit.note = unpacker.optional()?;
+            visit.mode = unpacker.text()?.into();
+            visit.note = unpacker.optional()?.map(Into::into);
         }
         unpacker.finish()?;
         Ok(Cow::Owned(family))

@@ -297,7 +297,7 @@ fn university_report<'a>(
         served_by_team
             .entry(team_key_of(&family.team))
             .or_default()
-            .push(family.source.id.as_str());
+            .push(&*family.source.id);
     }
 
     let mut warnings: Vec<&Diagnostic> = Vec::new();

@@ -180,10 +180,10 @@ pub fn rows_digest(report: &UniversityReport) -> u128 {
         let worker = &record.worker;
         let household = &record.household;
         for text in [
-            &report.name,
-            &worker.name,
-            &worker.hospital,
-            &worker.aided_hospital,
+            report.name.as_str(),
+            &*worker.name,
+            &*worker.hospital,
+            &*worker.aided_hospital,
         ] {
             hash_text(&mut hasher, text);
         }
@@ -642,8 +642,8 @@ mod tests {
 
     fn source(folder: &str, id: &str) -> Source {
         Source {
-            path: PathBuf::from(format!("{folder}/{id}.yaml")),
-            id: id.to_owned(),
+            path: PathBuf::from(format!("{folder}/{id}.yaml")).into(),
+            id: id.into(),
         }
     }
 
@@ -665,31 +665,31 @@ mod tests {
     fn family(university: &str, id: &str, worker: &str, hospital: &str, team: &str) -> Family {
         Family {
             source: source("records", id),
-            university: university.to_owned(),
+            university: university.into(),
             worker: Worker {
-                name: worker.to_owned(),
-                gender: "女".to_owned(),
-                hospital: hospital.to_owned(),
-                aided_hospital: "武汉某医院".to_owned(),
+                name: worker.into(),
+                gender: "女".into(),
+                hospital: hospital.into(),
+                aided_hospital: "武汉某医院".into(),
                 deployment: None,
             },
             household: Household {
                 size: 4,
                 in_hubei: 1,
-                address: "郑州市金水区某路1号".to_owned(),
-                phone: "13800000000".to_owned(),
+                address: "郑州市金水区某路1号".into(),
+                phone: "13800000000".into(),
                 elderly: 2,
-                elderly_health: Some("高血压".to_owned()),
+                elderly_health: Some("高血压".into()),
                 minors: 1,
-                grades: vec!["小学三年级".to_owned()],
+                grades: vec!["小学三年级".into()].into(),
             },
-            needs: vec![1, 2],
+            needs: vec![1, 2].into(),
             needs_summary: None,
-            team: team.to_owned(),
-            plan: "每周两次线上辅导".to_owned(),
+            team: team.into(),
+            plan: "每周两次线上辅导".into(),
             offline: None,
             approval: None,
-            visits: Vec::new(),
+            visits: Box::default(),
             page_text: None,
         }
     }
@@ -704,14 +704,14 @@ mod tests {
             "zzu-01",
         );
         let mut second = family("郑州大学", "b-li", "李某", "郑州大学第二附属医院", "zzu-01");
-        second.worker.aided_hospital = "郑州大学第二附属医院".to_owned();
+        second.worker.aided_hospital = "郑州大学第二附属医院".into();
         second.household.size = 3;
         second.household.elderly = 0;
-        second.needs = vec![1];
+        second.needs = vec![1].into();
         let mut third = family("河南大学", "c-zhao", "赵某", "河南大学淮河医院", "henu-01");
         third.household.size = 5;
         third.household.minors = 2;
-        third.needs = vec![2, 3, 4];
+        third.needs = vec![2, 3, 4].into();
         Fixture {
             campaign: Campaign::default(),
             families: vec![third.into(), second.into(), first.into()],
@@ -1045,8 +1045,8 @@ mod tests {
         let mut fixture = fixture();
         // Text that rust_xlsxwriter escapes or marks, and an empty cell.
         let family = std::sync::Arc::make_mut(&mut fixture.families[0]);
-        family.worker.name = " 赵<某>&_x0041_ ".to_owned();
-        family.worker.aided_hospital = String::new();
+        family.worker.name = " 赵<某>&_x0041_ ".into();
+        family.worker.aided_hospital = Box::default();
         let summary = fixture.summary();
         let path = Path::new(PROVINCE_WORKBOOK);
 
@@ -1082,7 +1082,7 @@ mod tests {
         let mut without_first = fixture_with_gaps();
         without_first
             .families
-            .retain(|family| family.university != "郑州大学");
+            .retain(|family| &*family.university != "郑州大学");
         let cases = [
             ("gaps between universities", fixture_with_gaps()),
             ("first university without families", without_first),
@@ -1187,11 +1187,11 @@ mod tests {
         let mut fixture = fixture();
         let values = ["=1+1", "+86", "-1", "@SUM(A1)"];
         for (family, value) in fixture.families.iter_mut().zip(values) {
-            std::sync::Arc::make_mut(family).worker.name = value.to_owned();
+            std::sync::Arc::make_mut(family).worker.name = value.into();
         }
         std::sync::Arc::make_mut(&mut fixture.families[0])
             .worker
-            .hospital = values[3].to_owned();
+            .hospital = values[3].into();
         let summary = fixture.summary();
         let folder = tempfile::tempdir().unwrap();
         let path = folder.path().join(PROVINCE_WORKBOOK);
@@ -1242,7 +1242,7 @@ mod tests {
             let mut fixture = fixture();
             std::sync::Arc::make_mut(&mut fixture.families[1])
                 .worker
-                .hospital = hospital;
+                .hospital = hospital.into();
             let summary = fixture.summary();
             let folder = tempfile::tempdir().unwrap();
             let path = folder.path().join(PROVINCE_WORKBOOK);

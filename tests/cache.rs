@@ -144,7 +144,10 @@ fn cached_load_reuses_unchanged_records() {
     let second = load_both(dir, AS_OF, &mut cache);
     let same = |id: &str| {
         let find = |loaded: &Loaded| {
-            let family = loaded.families.iter().find(|family| family.source.id == id);
+            let family = loaded
+                .families
+                .iter()
+                .find(|family| &*family.source.id == id);
             Arc::clone(family.expect("the family is loaded"))
         };
         Arc::ptr_eq(&find(&first), &find(&second))
@@ -172,7 +175,7 @@ fn cached_load_sees_errors_and_removals() {
         removed
             .families
             .iter()
-            .all(|family| family.source.id != "li")
+            .all(|family| &*family.source.id != "li")
     );
 }
 
@@ -288,7 +291,7 @@ fn repeated_listing_takes_new_stamps() {
     let wang = second
         .families
         .iter()
-        .find(|family| family.source.id == "wang")
+        .find(|family| &*family.source.id == "wang")
         .expect("the family is loaded");
     assert!(wang.plan.contains("每周三次"), "{}", wang.plan);
 }

@@ -29,37 +29,40 @@ fn source(path: &str) -> Source {
         .and_then(|stem| stem.to_str())
         .unwrap_or_default()
         .to_owned();
-    Source { path, id }
+    Source {
+        path: path.into(),
+        id: id.into(),
+    }
 }
 
 fn family(path: &str, university: &str, name: &str, phone: &str, needs: Vec<u8>) -> Family {
     Family {
         source: source(path),
-        university: university.to_owned(),
+        university: university.into(),
         worker: Worker {
-            name: name.to_owned(),
-            gender: "女".to_owned(),
-            hospital: "郑州大学第一附属医院".to_owned(),
-            aided_hospital: "武汉某医院".to_owned(),
-            deployment: Some("援鄂".to_owned()),
+            name: name.into(),
+            gender: "女".into(),
+            hospital: "郑州大学第一附属医院".into(),
+            aided_hospital: "武汉某医院".into(),
+            deployment: Some("援鄂".into()),
         },
         household: Household {
             size: 4,
             in_hubei: 1,
-            address: WANG_ADDRESS.to_owned(),
-            phone: phone.to_owned(),
+            address: WANG_ADDRESS.into(),
+            phone: phone.into(),
             elderly: 2,
-            elderly_health: Some("高血压".to_owned()),
+            elderly_health: Some("高血压".into()),
             minors: 1,
-            grades: vec!["小学三年级".to_owned()],
+            grades: vec!["小学三年级".into()].into(),
         },
-        needs,
-        needs_summary: Some("孩子需要**数学**辅导".to_owned()),
-        team: "team-01".to_owned(),
-        plan: "每周两次线上辅导 <script>alert(1)</script> [坏链接](javascript:alert(2))".to_owned(),
+        needs: needs.into(),
+        needs_summary: Some("孩子需要**数学**辅导".into()),
+        team: "team-01".into(),
+        plan: "每周两次线上辅导 <script>alert(1)</script> [坏链接](javascript:alert(2))".into(),
         offline: None,
         approval: None,
-        visits: Vec::new(),
+        visits: Box::default(),
         page_text: None,
     }
 }
@@ -100,16 +103,17 @@ impl Fixture {
             vec![1, 2],
         );
         wang.approval = Some(Approval {
-            opinion: "同意".to_owned(),
-            signer: "张某".to_owned(),
+            opinion: "同意".into(),
+            signer: "张某".into(),
             date: date("2020-02-17"),
         });
-        wang.visits.push(Visit {
+        wang.visits = vec![Visit {
             date: date("2020-02-24"),
-            mode: "线上".to_owned(),
-            note: Some("<img src=x onerror=alert(3)> 状态良好".to_owned()),
-        });
-        wang.offline = Some("由校团委批准，戴口罩".to_owned());
+            mode: "线上".into(),
+            note: Some("<img src=x onerror=alert(3)> 状态良好".into()),
+        }]
+        .into();
+        wang.offline = Some("由校团委批准，戴口罩".into());
         let li_path = format!("records/zzu/{ODD_ID}.yaml");
         let li = family(&li_path, "郑州大学", "李某", LI_PHONE, vec![3, 4]);
         let other = family(

@@ -702,10 +702,7 @@ fn family_row<'a>(encoded_folder: &str, report: &'a FamilyReport) -> FamilyRow<'
         team_members: report.team_members,
         needs: needs_text(&family.needs),
         approval_date: family.approval.as_ref().map(|approval| approval.date),
-        approval_signer: family
-            .approval
-            .as_ref()
-            .map(|approval| approval.signer.as_str()),
+        approval_signer: family.approval.as_ref().map(|approval| &*approval.signer),
         last_visit: family.visits.iter().map(|visit| visit.date).max(),
         visit_count: family.visits.len(),
         last_contact: report.last_contact,
@@ -735,7 +732,7 @@ fn team_view<'a>(
             // A university's families are sorted by id.
             let families = &university.families;
             let index = families
-                .binary_search_by(|family| family.family.source.id.as_str().cmp(id))
+                .binary_search_by(|family| (*family.family.source.id).cmp(id))
                 .ok()?;
             families.get(index)
         })
