@@ -50,8 +50,8 @@ pub trait Sink: Sync {
 
     /// Writes the file at `relative` with the bytes that `write` writes into
     /// the writer it is given, and returns the stamp of the content. A sink
-    /// may pass the bytes on to the file as they come, so that a large page
-    /// is never held in memory as a whole. `spare` is as for [`Sink::put`].
+    /// may pass the bytes to the file as they come, so that a large page is
+    /// not held in memory whole. `spare` is as for [`Sink::put`].
     fn put_streamed(
         &self,
         relative: &str,
@@ -559,33 +559,16 @@ impl Sink for Staging {
     }
 
     /// Writes the bytes straight into the file, through a buffer, so the
-    /// file is written even when the spare folder holds the same content.
+    /// file is written even when the spare folder contains the same content.
     fn put_streamed(
         &self,
         relative: &str,
         _: Option<Stamp>,
         write: StreamWriter<'_>,
     ) -> Result<Stamp, Error> {
-        let path = self.dir.join(relative);
-        let mut out = StampingWriter {
-            file: io::BufWriter::with_capacity(256 * 1024, create_in_place(&path)?),
-            hasher: Xxh3::new(),
-            len: 0,
-            failure: None,
-        };
-        let written = write(&mut out);
-        // A failed write of the file surfaces in `write` as the error of
-        // whatever wrote into it, so it is reported as an error of the file.
-        if let Some(error) = out.failure.take() {
-            return Err(Error::io(&path, error));
-        }
-        written?;
-        out.file.flush().map_err(|error| Error::io(&path, error))?;
+        let stamp = stream_into(&self.dir.join(relative), write)?;
         self.record();
-        Ok(Stamp {
-            hash: out.hasher.digest128(),
-            len: out.len,
-        })
+        Ok(stamp)
     }
 
     fn keep(&self, relative: &str, stamp: Stamp, spare: Option<Stamp>) -> Result<bool, Error> {
@@ -665,6 +648,30 @@ fn create_in_place(path: &Path) -> Result<File, Error> {
         }
         Err(error) => Err(failed(error)),
     }
+}
+
+/// Writes the file at `path` with what `write` writes, as
+/// [`write_in_place`] writes bytes, and returns the stamp of the content.
+fn stream_into(path: &Path, write: StreamWriter<'_>) -> Result<Stamp, Error> {
+    let mut out = StampingWriter {
+        file: io::BufWriter::with_capacity(256 * 1024, create_in_place(path)?),
+        hasher: Xxh3::new(),
+        len: 0,
+        failure: None,
+    };
+    let written = write(&mut out);
+    // A failed write surfaces in `write` as an error of whatever wrote into
+    // the file, such as the template engine, so the file's own error is
+    // reported in its place.
+    if let Some(error) = out.failure.take() {
+        return Err(Error::io(path, error));
+    }
+    written?;
+    out.file.flush().map_err(|error| Error::io(path, error))?;
+    Ok(Stamp {
+        hash: out.hasher.digest128(),
+        len: out.len,
+    })
 }
 
 /// A writer into a file that works out the stamp of what passes through
@@ -1140,4 +1147,56 @@ fn absolute(path: &Path) -> PathBuf {
         }
     }
     resolved
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Returns a writer that writes `chunks` one after the other.
+    fn chunks(chunks: Vec<Vec<u8>>) -> StreamWriter<'static> {
+        Box::new(move |out: &mut dyn io::Write| {
+            for chunk in chunks {
+                out.write_all(&chunk)
+                    .map_err(|error| Error::Usage(error.to_string()))?;
+            }
+            Ok(())
+        })
+    }
+
+    #[test]
+    fn streamed_stamp_matches_bytes() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("new/status.html");
+        let parts = vec![b"<p>".to_vec(), vec![b'x'; 300 * 1024], "警告</p>".into()];
+        let length: usize = parts.iter().map(Vec::len).sum();
+
+        let stamp = stream_into(&path, chunks(parts)).unwrap();
+
+        let bytes = fs::read(&path).unwrap();
+        assert_eq!(bytes.len(), length);
+        assert_eq!(stamp, Stamp::of(&bytes));
+    }
+
+    #[test]
+    fn streamed_write_failure_names_file() {
+        let device = Path::new("/dev/full");
+        if !device.exists() {
+            return;
+        }
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("status.html");
+        std::os::unix::fs::symlink(device, &path).unwrap();
+        let error = stream_into(&path, chunks(vec![vec![b'x'; 1024 * 1024]])).unwrap_err();
+
+        let Error::Io {
+            path: named,
+            source,
+        } = error
+        else {
+            panic!("expected an error of the file, got {error:?}");
+        };
+        assert_eq!(named, path);
+        assert_eq!(source.kind(), io::ErrorKind::StorageFull);
+    }
 }
