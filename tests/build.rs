@@ -14,8 +14,12 @@ use common::{AS_OF, Fixture, WANG};
 const BUILD: &[&str] = &["build", "--as-of", AS_OF];
 
 fn snapshot(run: &common::Run) -> Vec<(String, Vec<u8>)> {
-    let site = run.path("site");
-    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(&site)
+    snapshot_of(&run.path("site"))
+}
+
+/// Returns every file below `site`, by path relative to it, with its bytes.
+fn snapshot_of(site: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(site)
         .sort_by_file_name()
         .into_iter()
         .map(|entry| entry.expect("site is readable"))
@@ -23,7 +27,7 @@ fn snapshot(run: &common::Run) -> Vec<(String, Vec<u8>)> {
         .map(|entry| {
             let name = entry
                 .path()
-                .strip_prefix(&site)
+                .strip_prefix(site)
                 .unwrap()
                 .display()
                 .to_string();
@@ -429,16 +433,25 @@ fn empty_folder_in_spare_is_not_published() {
     assert!(third.exists("site/zzu/index.html"));
 }
 
-/// Runs a build of `fixture` with TMPDIR on a tmpfs of `size` (such as
-/// `256k`), mounted in a new user and mount namespace so that no root is
-/// needed. Returns `None` where such namespaces are not available.
-fn build_with_small_tmpdir(fixture: &Fixture, size: &str) -> Option<common::Run> {
+/// Returns whether `unshare -r -m` can make a user and mount namespace, in
+/// which a test can mount a tmpfs without root. Prints why a test is
+/// skipped when it cannot.
+fn mount_namespace_available() -> bool {
     let available = std::process::Command::new("unshare")
         .args(["-r", "-m", "true"])
         .output()
         .is_ok_and(|output| output.status.success());
     if !available {
         eprintln!("skipped: `unshare -r -m` cannot make a mount namespace here");
+    }
+    available
+}
+
+/// Runs a build of `fixture` with TMPDIR on a tmpfs of `size` (such as
+/// `256k`), mounted in a new user and mount namespace so that no root is
+/// needed. Returns `None` where such namespaces are not available.
+fn build_with_small_tmpdir(fixture: &Fixture, size: &str) -> Option<common::Run> {
+    if !mount_namespace_available() {
         return None;
     }
     let mount = format!(
@@ -469,4 +482,138 @@ fn plan_larger_than_full_tmpdir_still_builds() {
         .find(|cell| cell.starts_with("每周两次"))
         .expect("the plan's cell");
     assert_eq!(plan_cell.matches("问候老人").count(), 600_000 / line.len());
+}
+
+/// A date at which every family of the base campaign is overdue for a
+/// visit, so that the status page lists a warning for each.
+const OVERDUE: &str = "2020-06-01";
+
+/// Asserts that each line of the site's marker gives the size and the
+/// content hash of the file it names.
+fn assert_marker_matches_files(run: &common::Run) {
+    let listing = fs::read_to_string(run.path("site/.shoulashou-site")).unwrap();
+    let lines: Vec<&str> = listing
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.is_empty())
+        .collect();
+    assert!(!lines.is_empty(), "the marker lists no files:\n{listing}");
+    for line in lines {
+        let mut fields = line.splitn(3, ' ');
+        let (hash, size, file) = (
+            fields.next().unwrap(),
+            fields.next().unwrap(),
+            fields.next().expect("a marker line has three fields"),
+        );
+        let bytes = fs::read(run.path("site").join(file)).unwrap();
+        // The marker writes the 128-bit xxh3 hash one nibble a letter, from
+        // `a` for 0 to `p` for 15, most significant first.
+        let content_hash = xxhash_rust::xxh3::xxh3_128(&bytes);
+        let letters: String = (0..32)
+            .rev()
+            .map(|nibble| char::from(b'a' + (content_hash >> (4 * nibble) & 0xf) as u8))
+            .collect();
+        assert_eq!(size, bytes.len().to_string(), "size of {file}");
+        assert_eq!(hash, letters, "hash of {file}");
+    }
+}
+
+/// Returns the built-in status page template with `missing`, an attribute
+/// that warnings lack, read in every row of the warnings table but the first.
+fn status_template_failing_in_warnings() -> String {
+    let row = r#"<td><abbr title="{{ warning.name }}">{{ warning.code }}</abbr></td>"#;
+    let failing = r#"<td><abbr title="{{ warning.name }}">{{ warning.code }}{% if not loop.first %}{{ warning.missing }}{% endif %}</abbr></td>"#;
+    let template = include_str!("../src/templates/status.html");
+    assert!(template.contains(row), "the status template has the row");
+    template.replace(row, failing)
+}
+
+#[test]
+fn status_render_failure_keeps_site() {
+    let build = ["build", "--as-of", OVERDUE];
+    let first = Fixture::base().run(&build);
+    assert_eq!(first.status, 0, "{}", first.stderr);
+    // The second build leaves the first site as the spare folder, so the
+    // failing build below writes into files that already exist.
+    let second = first.again(&build);
+    assert_eq!(second.status, 0, "{}", second.stderr);
+    let before = snapshot(&second);
+    fs::create_dir(second.path("templates")).unwrap();
+    fs::write(
+        second.path("templates/status.html"),
+        status_template_failing_in_warnings(),
+    )
+    .unwrap();
+
+    let failed = second.again(&build);
+    assert_eq!(failed.status, 2, "{}", failed.stderr);
+    assert!(
+        failed.stderr.contains("template `status.html` failed"),
+        "{}",
+        failed.stderr
+    );
+    assert!(failed.stderr.contains("`missing`"), "{}", failed.stderr);
+    assert_eq!(snapshot(&failed), before);
+
+    fs::remove_dir_all(failed.path("templates")).unwrap();
+    let fixed = failed.again(&build);
+    assert_eq!(fixed.status, 0, "{}", fixed.stderr);
+    assert_eq!(snapshot(&fixed), before);
+    assert_marker_matches_files(&fixed);
+}
+
+#[test]
+fn repeated_builds_stamp_status_page() {
+    // The status page grows and shrinks with the overdue families, and each
+    // build writes it over the copy that the build before the last left.
+    let dates = [AS_OF, OVERDUE, AS_OF, OVERDUE, OVERDUE, AS_OF];
+    let mut run = Fixture::base().run(&["check", "--as-of", AS_OF]);
+    for date in dates {
+        run = run.again(&["build", "--as-of", date]);
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        assert_marker_matches_files(&run);
+
+        let fresh = Fixture::base().run(&["build", "--as-of", date]);
+        assert_eq!(fresh.status, 0, "{}", fresh.stderr);
+        let status = fs::read(run.path("site/status.html")).unwrap();
+        let fresh_status = fs::read(fresh.path("site/status.html")).unwrap();
+        assert!(status == fresh_status, "status page as of {date}");
+    }
+}
+
+#[test]
+fn full_disk_at_status_page_keeps_site() {
+    if !mount_namespace_available() {
+        return;
+    }
+    // The output folder's parent is a tmpfs of 1 MiB. The first build fits
+    // in it. The second renders a status page of about 2 MB, which fills the
+    // tmpfs, and the third goes back to the built-in template.
+    let script = r#"set -e
+mkdir disk
+mount -t tmpfs -o size=1m tmpfs disk
+"$1" build --as-of 2020-03-01 --out disk/site 2>/dev/null
+cp -a disk/site before
+set +e
+"$1" build --as-of 2020-03-01 --out disk/site --templates large
+status=$?
+cp -a disk/site after
+"$1" build --as-of 2020-03-01 --out disk/site 2>/dev/null && cp -a disk/site recovered
+exit $status"#;
+    let large =
+        "{% for i in range(end=40000) %}<p>{{ i }}: a line to fill the disk</p>\n{% endfor %}";
+    let fixture = Fixture::base().file("large/status.html", large);
+    let wrapper = ["unshare", "-r", "-m", "sh", "-c", script, "sh"];
+
+    let run = fixture.run_wrapped(&wrapper, &[]);
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(".site.previous/status.html"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("os error 28"), "{}", run.stderr);
+    let before = snapshot_of(&run.path("before"));
+    assert!(!before.is_empty(), "the first build wrote a site");
+    assert_eq!(snapshot_of(&run.path("after")), before);
+    assert_eq!(snapshot_of(&run.path("recovered")), before);
 }
