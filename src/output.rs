@@ -683,16 +683,22 @@ struct StampingWriter {
     failure: Option<io::Error>,
 }
 
+impl StampingWriter {
+    /// Keeps the first error of the file and returns an error of the same
+    /// kind for the caller.
+    fn keep_failure(&mut self, error: io::Error) -> io::Error {
+        let kind = error.kind();
+        self.failure.get_or_insert(error);
+        kind.into()
+    }
+}
+
 impl io::Write for StampingWriter {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
         let count = match self.file.write(bytes) {
             Ok(count) => count,
             Err(error) if error.kind() == io::ErrorKind::Interrupted => return Err(error),
-            Err(error) => {
-                let kind = error.kind();
-                self.failure.get_or_insert(error);
-                return Err(kind.into());
-            }
+            Err(error) => return Err(self.keep_failure(error)),
         };
         self.hasher.update(&bytes[..count]);
         self.len += count as u64;
@@ -700,7 +706,7 @@ impl io::Write for StampingWriter {
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.file.flush()
+        self.file.flush().map_err(|error| self.keep_failure(error))
     }
 }
 
@@ -1176,6 +1182,35 @@ mod tests {
         let bytes = fs::read(&path).unwrap();
         assert_eq!(bytes.len(), length);
         assert_eq!(stamp, Stamp::of(&bytes));
+    }
+
+    #[test]
+    fn streamed_flush_failure_names_file() {
+        let device = Path::new("/dev/full");
+        if !device.exists() {
+            return;
+        }
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("status.html");
+        std::os::unix::fs::symlink(device, &path).unwrap();
+        // Too short to leave the buffer until the writer flushes it.
+        let write: StreamWriter<'_> = Box::new(|out: &mut dyn io::Write| {
+            out.write_all(b"<p>")
+                .and_then(|()| out.flush())
+                .map_err(|error| Error::Usage(error.to_string()))
+        });
+
+        let error = stream_into(&path, write).unwrap_err();
+
+        let Error::Io {
+            path: named,
+            source,
+        } = error
+        else {
+            panic!("expected an error of the file, got {error:?}");
+        };
+        assert_eq!(named, path);
+        assert_eq!(source.kind(), io::ErrorKind::StorageFull);
     }
 
     #[test]
