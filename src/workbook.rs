@@ -5,7 +5,9 @@
 use std::borrow::Cow;
 use std::fmt::Write;
 use std::hash::Hasher as _;
+use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
+use std::sync::Once;
 
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, IgnoreError, Workbook,
@@ -340,6 +342,55 @@ struct Layout<'r, 'a> {
 
 /// Returns the bytes of a workbook of the form, laid out by `layout`.
 fn form_bytes(document: &Document, layout: &Layout, path: &Path) -> Result<Vec<u8>, Error> {
+    without_panics(path, || form_bytes_of(document, layout, path))
+}
+
+thread_local! {
+    /// Whether this thread runs rust_xlsxwriter inside [`without_panics`],
+    /// which reports its panics as errors.
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `write`, which drives rust_xlsxwriter, and returns a panic in it as
+/// an error of the workbook at `path`.
+///
+/// In constant memory mode, rust_xlsxwriter 0.102 panics, instead of
+/// returning an error, when it cannot write a worksheet's rows to its
+/// temporary file, as when the temporary folder is full. The panic message
+/// is kept off stderr, because the error reports it with the fix.
+fn without_panics<T>(path: &Path, write: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    static QUIET_HOOK: Once = Once::new();
+    QUIET_HOOK.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if !GUARDED.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    GUARDED.with(|guarded| guarded.set(true));
+    let result = panic::catch_unwind(AssertUnwindSafe(write));
+    GUARDED.with(|guarded| guarded.set(false));
+    result.unwrap_or_else(|payload| {
+        let reason = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("no reason given");
+        Err(Error::Workbook {
+            path: path.to_owned(),
+            message: format!(
+                "rust_xlsxwriter stopped: {reason}. It writes the rows through a temporary \
+                 file in {}; if that folder is full, make room in it or set TMPDIR (TEMP \
+                 on Windows) to a folder with more free space",
+                std::env::temp_dir().display()
+            ),
+        })
+    })
+}
+
+/// Does the work of [`form_bytes`], which turns its panics into errors.
+fn form_bytes_of(document: &Document, layout: &Layout, path: &Path) -> Result<Vec<u8>, Error> {
     let xlsx_error = |error: XlsxError| workbook_error(path, error);
 
     let mut workbook = Workbook::new();

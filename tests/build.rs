@@ -617,3 +617,32 @@ exit $status"#;
     assert_eq!(snapshot_of(&run.path("after")), before);
     assert_eq!(snapshot_of(&run.path("recovered")), before);
 }
+
+#[test]
+fn full_tmpdir_fails_workbook_with_fix() {
+    // A hospital name of 9,000 characters makes a workbook row of about
+    // 27 KB, which rust_xlsxwriter cannot write to a 16 KiB temporary
+    // folder. It panics there, and the build must report an error instead.
+    let hospital = format!("  hospital: {}\n", "医".repeat(9_000));
+    let fixture = Fixture::base().replace(WANG, "  hospital: 郑州大学第一附属医院\n", &hospital);
+    let Some(built) = build_with_small_tmpdir(&fixture, "16k") else {
+        return;
+    };
+    assert_eq!(built.status, 2, "{}", built.stderr);
+    assert!(!built.stderr.contains("panicked"), "{}", built.stderr);
+    assert!(
+        built.stderr.contains("could not be written"),
+        "{}",
+        built.stderr
+    );
+    assert!(
+        built.stderr.contains("No space left on device"),
+        "{}",
+        built.stderr
+    );
+    assert!(built.stderr.contains("set TMPDIR"), "{}", built.stderr);
+    assert!(
+        !built.exists("site"),
+        "a failed first build publishes no site"
+    );
+}
