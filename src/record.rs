@@ -57,7 +57,7 @@ pub struct Source {
 /// One family, as registered on Attachment 1.
 ///
 /// Text and lists are boxed strings and slices, 8 bytes smaller than
-/// `String` and `Vec` each. A build holds every family in memory, and this
+/// `String` and `Vec` each. A build keeps every family in memory, and this
 /// keeps a shared family (`Arc<Family>`) in mimalloc's 384-byte size class
 /// instead of the 640-byte one.
 #[derive(Debug, Clone, Hash, Serialize)]
@@ -268,10 +268,10 @@ impl Family {
 mod tests {
     use super::*;
 
-    /// A shared family is its record and two reference counts.
     #[test]
     #[cfg(target_pointer_width = "64")]
     fn shared_family_fits_384_bytes() {
+        // An `Arc<Family>` allocation is the record and two reference counts.
         let shared = std::mem::size_of::<Family>() + 2 * std::mem::size_of::<usize>();
         assert!(shared <= 384, "a shared family takes {shared} bytes");
     }

@@ -225,8 +225,8 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
         {
             views.teams = Vec::new();
         }
-        // A single build returns what the family pages freed before the
-        // status page takes its share.
+        // A single build returns the memory that the family pages freed
+        // before it makes the status page's context.
         if self.memo.is_none() {
             crate::memory::release_free_memory();
         }
@@ -236,9 +236,9 @@ impl<S: Sink + ?Sized> Renderer<'_, S> {
         // them, it does not add to the memory their rendering uses.
         let overviews = self.overviews(summary, options, &prepared)?;
         // The list is made at its full size, with room for the workbooks a
-        // build appends, one per university and one for the province. Grown
-        // by doubling instead, at 100,000 pages its earlier buffers stayed in
-        // the process as some 24 MB of memory at the build's peak.
+        // build appends: one per university and one for the province. When it
+        // grew by doubling, its earlier buffers stayed in the process, about
+        // 24 MB at the peak of a build of 100,000 pages.
         let pages: usize = universities.iter().flatten().map(Vec::len).sum();
         let workbooks = summary.universities.len() + 1;
         let mut written = Vec::with_capacity(overviews.len() + pages + workbooks);

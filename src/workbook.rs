@@ -389,7 +389,7 @@ fn without_panics<T>(path: &Path, write: impl FnOnce() -> Result<T, Error>) -> R
     })
 }
 
-/// Does the work of [`form_bytes`], which turns its panics into errors.
+/// Writes the workbook for [`form_bytes`], which turns panics in it into errors.
 fn form_bytes_of(document: &Document, layout: &Layout, path: &Path) -> Result<Vec<u8>, Error> {
     let xlsx_error = |error: XlsxError| workbook_error(path, error);
 
